@@ -1,4 +1,6 @@
 using System;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Peddler;
 
@@ -37,7 +39,22 @@ public sealed class PeddlerAccessToken
     /// </summary>
     public string Scope { get; }
 
-    /// <summary>A description that names the type, scope and expiry but never the token value.</summary>
+    private string? _fingerprint;
+
+    /// <summary>
+    /// A short, non-reversible fingerprint of the token (the first 8 hex digits of its SHA-256),
+    /// safe for logs and transcripts: it tells tokens apart without revealing them.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= ComputeFingerprint(AccessToken);
+
+    /// <summary>A description that names the type, fingerprint, scope and expiry but never the token value.</summary>
     public override string ToString() =>
-        $"{TokenType} token (redacted), scope '{Scope}', expires {ExpiresAt:O}";
+        $"{TokenType} token {Fingerprint} (redacted), scope '{Scope}', expires {ExpiresAt:O}";
+
+    private static string ComputeFingerprint(string token)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(token), hash);
+        return Convert.ToHexString(hash[..4]).ToLowerInvariant();
+    }
 }
