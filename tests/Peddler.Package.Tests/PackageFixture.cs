@@ -1,0 +1,47 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Peddler.Package.Tests;
+
+/// <summary>
+/// Packs Peddler.Generators and Peddler.Testing into a temporary local feed, once, with a version
+/// no earlier run used (so no cached package can stand in for the fresh one).
+/// </summary>
+public sealed class PackageFixture : IAsyncLifetime
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "peddler-package-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string Feed => Path.Combine(Root, "feed");
+
+    public string Version { get; } = "0.1.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+
+    public string GeneratorsPackage => Path.Combine(Feed, $"Peddler.Generators.{Version}.nupkg");
+
+    public string TestingPackage => Path.Combine(Feed, $"Peddler.Testing.{Version}.nupkg");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Feed);
+        foreach (string project in new[] { "src/Peddler.Client/Peddler.Client.csproj", "src/Peddler.Testing/Peddler.Testing.csproj" })
+        {
+            await DotNet.RunOrThrowAsync(DotNet.RepoRoot, "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+
+        return Task.CompletedTask;
+    }
+}
