@@ -111,7 +111,7 @@ public class CacheTests
 
         Task<PeddlerAccessToken> patient = tokens.GetTokenAsync().AsTask();
         Task<PeddlerAccessToken> impatient = tokens.GetTokenAsync(cancel.Token).AsTask();
-        Assert.True(SpinWait.SpinUntil(() => env.Server.TokenRequestCount == 1, TimeSpan.FromSeconds(30)));
+        await env.Server.WaitUntilAsync(s => s.TokenRequestCount == 1).WaitAsync(TimeSpan.FromSeconds(30));
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);

@@ -141,7 +141,7 @@ public class RetryTests
 
         ValueTask<PeddlerAccessToken> pending = tokens.GetTokenAsync();
         // The request is on the server before the clock moves, so the timeout timer exists.
-        Assert.True(SpinWait.SpinUntil(() => env.Server.TokenRequestCount == 1, TimeSpan.FromSeconds(30)));
+        await env.Server.WaitUntilAsync(s => s.TokenRequestCount == 1).WaitAsync(TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromSeconds(30));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(async () => await pending);
