@@ -42,4 +42,11 @@ public interface IPeddlerClient<TSelf> : IPeddlerTokenClient
 
     /// <summary>Creates a client, as its public constructor does.</summary>
     static abstract TSelf Create(HttpClient httpClient, PeddlerClientOptions options, TimeProvider? timeProvider);
+
+    /// <summary>
+    /// Creates a client around an existing provider: how hosts and <see cref="PeddlerClientFactory"/>
+    /// give a client logging, a meter, an <c>IHttpClientFactory</c> client and a background refresh.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="tokenProvider"/> was made for another client's descriptor.</exception>
+    static abstract TSelf Create(PeddlerTokenProvider tokenProvider);
 }

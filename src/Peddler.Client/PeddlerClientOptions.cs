@@ -71,6 +71,14 @@ public sealed class PeddlerClientOptions
     /// </summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Whether a host renews the token in the background, so callers never wait on the token
+    /// endpoint after the first token. Default <see langword="true"/>. Read by the hosted service
+    /// that <c>AddPeddlerClient</c> registers; a client created with <see langword="new"/> has no
+    /// background refresh and ignores it.
+    /// </summary>
+    public bool BackgroundRefresh { get; set; } = true;
+
     /// <summary>Describes the options without the client secret.</summary>
     public override string ToString() =>
         $"ClientId = {ClientId ?? "(none)"}, ClientSecret = {(string.IsNullOrEmpty(ClientSecret) ? "(none)" : "***")}, " +

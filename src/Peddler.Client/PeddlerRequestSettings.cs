@@ -50,47 +50,92 @@ internal sealed class PeddlerRequestSettings
     public static PeddlerRequestSettings From(PeddlerClientOptions options, PeddlerClientDescriptor descriptor)
     {
         string prefix = $"{descriptor.ClientName}: ";
-        if (string.IsNullOrWhiteSpace(options.ClientId))
+        List<OptionProblem> problems = Validate(options, descriptor, OptionKey, stopAtFirst: true);
+        if (problems.Count > 0)
         {
-            throw new ArgumentException(prefix + "PeddlerClientOptions.ClientId is required.", nameof(options));
-        }
+            string message = prefix + problems[0].Message;
+            if (!string.IsNullOrEmpty(options.ClientSecret))
+            {
+                // E.g. a secret pasted into the endpoint's user info.
+                message = message.Replace(options.ClientSecret, "***", StringComparison.Ordinal);
+            }
 
-        if (string.IsNullOrEmpty(options.ClientSecret))
-        {
-            throw new ArgumentException(prefix + "PeddlerClientOptions.ClientSecret is required.", nameof(options));
+            throw new ArgumentException(message, problems[0].ParamName);
         }
 
         Uri endpoint = options.TokenEndpoint ?? descriptor.TokenEndpoint;
-        string? endpointProblem = DescribeEndpointProblem(endpoint);
-        if (endpointProblem is not null)
-        {
-            throw new ArgumentException(prefix + endpointProblem, nameof(options));
-        }
-
-        RequirePositive(options.Timeout, nameof(options.Timeout), prefix);
-        RequireNonNegative(options.RefreshMargin, nameof(options.RefreshMargin), prefix);
-        RequirePositive(options.DefaultTokenLifetime, nameof(options.DefaultTokenLifetime), prefix);
-        RequireNonNegative(options.RetryBaseDelay, nameof(options.RetryBaseDelay), prefix);
-        RequireNonNegative(options.MaxRetryDelay, nameof(options.MaxRetryDelay), prefix);
-        RequireNonNegative(options.MaxRetryAfter, nameof(options.MaxRetryAfter), prefix);
-        if (options.MaxRetries < 0)
-        {
-            throw new ArgumentException(prefix + "PeddlerClientOptions.MaxRetries must not be negative.", nameof(options));
-        }
-
         string scope = ResolveScope(descriptor.Scopes, options.CarrierId, prefix);
-        return new PeddlerRequestSettings(options.ClientId, options.ClientSecret, endpoint, scope, options);
+        return new PeddlerRequestSettings(options.ClientId!, options.ClientSecret!, endpoint, scope, options);
+    }
+
+    /// <summary>How a setting is named in messages when it did not come from configuration.</summary>
+    public static string OptionKey(string name) => "PeddlerClientOptions." + name;
+
+    /// <summary>One thing wrong with the options: a message naming the setting (never the secret's value).</summary>
+    public readonly record struct OptionProblem(string Message, string ParamName);
+
+    /// <summary>
+    /// Everything wrong with <paramref name="options"/> for <paramref name="descriptor"/>, in a fixed
+    /// order, each message naming the setting as <paramref name="key"/> spells it
+    /// (<c>PeddlerClientOptions.ClientSecret</c>, or a configuration key such as <c>Peddler:ClientSecret</c>).
+    /// </summary>
+    public static List<OptionProblem> Validate(PeddlerClientOptions options, PeddlerClientDescriptor descriptor, Func<string, string> key, bool stopAtFirst)
+    {
+        var problems = new List<OptionProblem>();
+        bool Add(string message, string paramName)
+        {
+            problems.Add(new OptionProblem(message, paramName));
+            return stopAtFirst;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId)
+            && Add($"{key(nameof(options.ClientId))} is required.", nameof(options)))
+        {
+            return problems;
+        }
+
+        if (string.IsNullOrEmpty(options.ClientSecret)
+            && Add($"{key(nameof(options.ClientSecret))} is required.", nameof(options)))
+        {
+            return problems;
+        }
+
+        Uri endpoint = options.TokenEndpoint ?? descriptor.TokenEndpoint;
+        string? endpointProblem = DescribeEndpointProblem(endpoint, key(nameof(options.TokenEndpoint)));
+        if (endpointProblem is not null && Add(endpointProblem, nameof(options)))
+        {
+            return problems;
+        }
+
+        if ((options.Timeout <= TimeSpan.Zero && Add($"{key(nameof(options.Timeout))} must be positive.", nameof(options.Timeout)))
+            || (options.RefreshMargin < TimeSpan.Zero && Add($"{key(nameof(options.RefreshMargin))} must not be negative.", nameof(options.RefreshMargin)))
+            || (options.DefaultTokenLifetime <= TimeSpan.Zero && Add($"{key(nameof(options.DefaultTokenLifetime))} must be positive.", nameof(options.DefaultTokenLifetime)))
+            || (options.RetryBaseDelay < TimeSpan.Zero && Add($"{key(nameof(options.RetryBaseDelay))} must not be negative.", nameof(options.RetryBaseDelay)))
+            || (options.MaxRetryDelay < TimeSpan.Zero && Add($"{key(nameof(options.MaxRetryDelay))} must not be negative.", nameof(options.MaxRetryDelay)))
+            || (options.MaxRetryAfter < TimeSpan.Zero && Add($"{key(nameof(options.MaxRetryAfter))} must not be negative.", nameof(options.MaxRetryAfter)))
+            || (options.MaxRetries < 0 && Add($"{key(nameof(options.MaxRetries))} must not be negative.", nameof(options))))
+        {
+            return problems;
+        }
+
+        string? scopeProblem = DescribeScopeProblem(descriptor.Scopes, options.CarrierId, key(nameof(options.CarrierId)));
+        if (scopeProblem is not null)
+        {
+            Add(scopeProblem, "carrierId");
+        }
+
+        return problems;
     }
 
     /// <summary>
     /// Returns why <paramref name="endpoint"/> cannot be a token endpoint, or <see langword="null"/>:
     /// it must be absolute, and <c>https</c> unless its host is loopback.
     /// </summary>
-    public static string? DescribeEndpointProblem(Uri endpoint)
+    public static string? DescribeEndpointProblem(Uri endpoint, string key = "PeddlerClientOptions.TokenEndpoint")
     {
         if (!endpoint.IsAbsoluteUri)
         {
-            return $"PeddlerClientOptions.TokenEndpoint must be an absolute URI; '{endpoint}' is relative.";
+            return $"{key} must be an absolute URI; '{endpoint}' is relative.";
         }
 
         if (endpoint.Scheme == Uri.UriSchemeHttps)
@@ -102,47 +147,53 @@ internal sealed class PeddlerRequestSettings
         {
             return endpoint.IsLoopback
                 ? null
-                : $"PeddlerClientOptions.TokenEndpoint must use https: '{endpoint.GetLeftPart(UriPartial.Path)}' would send the client secret in clear text (http is allowed only on loopback hosts).";
+                : $"{key} must use https: '{endpoint.GetLeftPart(UriPartial.Path)}' would send the client secret in clear text (http is allowed only on loopback hosts).";
         }
 
-        return $"PeddlerClientOptions.TokenEndpoint must be an http(s) URI; its scheme is '{endpoint.Scheme}'.";
+        return $"{key} must be an http(s) URI; its scheme is '{endpoint.Scheme}'.";
+    }
+
+    /// <summary>Returns why the carrier id does not fit the scope template, or <see langword="null"/>.</summary>
+    private static string? DescribeScopeProblem(string template, string? carrierId, string key)
+    {
+        List<string> tokens = PeddlerScopes.Split(template);
+        if (tokens.Contains(PeddlerScopes.CarrierIdPlaceholder))
+        {
+            if (string.IsNullOrWhiteSpace(carrierId))
+            {
+                return $"{key} is required: the client's Scopes '{template}' take the carrier id from it.";
+            }
+
+            if (!PeddlerScopes.IsScopeToken(carrierId))
+            {
+                return $"{key} '{carrierId}' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).";
+            }
+        }
+        else if (!string.IsNullOrEmpty(carrierId))
+        {
+            return $"{key} is set, but the client's Scopes '{template}' fix the carrier at compile time; " +
+                $"write {PeddlerScopes.CarrierIdPlaceholder} in Scopes to take it from options, or leave CarrierId empty.";
+        }
+
+        return null;
     }
 
     /// <summary>Replaces <c>{CarrierId}</c> with the run-time carrier id and normalises spacing.</summary>
     public static string ResolveScope(string template, string? carrierId, string prefix)
     {
-        List<string> tokens = PeddlerScopes.Split(template);
-        bool usesPlaceholder = tokens.Contains(PeddlerScopes.CarrierIdPlaceholder);
-        if (usesPlaceholder)
+        string? problem = DescribeScopeProblem(template, carrierId, OptionKey(nameof(PeddlerClientOptions.CarrierId)));
+        if (problem is not null)
         {
-            if (string.IsNullOrWhiteSpace(carrierId))
-            {
-                throw new ArgumentException(
-                    prefix + $"PeddlerClientOptions.CarrierId is required: the client's Scopes '{template}' take the carrier id from it.",
-                    nameof(carrierId));
-            }
-
-            if (!PeddlerScopes.IsScopeToken(carrierId))
-            {
-                throw new ArgumentException(
-                    prefix + $"PeddlerClientOptions.CarrierId '{carrierId}' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).",
-                    nameof(carrierId));
-            }
-
-            for (int i = 0; i < tokens.Count; i++)
-            {
-                if (tokens[i] == PeddlerScopes.CarrierIdPlaceholder)
-                {
-                    tokens[i] = carrierId;
-                }
-            }
+            throw new ArgumentException(prefix + problem, nameof(carrierId));
         }
-        else if (!string.IsNullOrEmpty(carrierId))
+
+        List<string> tokens = PeddlerScopes.Split(template);
+        for (int i = 0; i < tokens.Count; i++)
         {
-            throw new ArgumentException(
-                prefix + $"PeddlerClientOptions.CarrierId is set, but the client's Scopes '{template}' fix the carrier at compile time; " +
-                $"write {PeddlerScopes.CarrierIdPlaceholder} in Scopes to take it from options, or leave CarrierId empty.",
-                nameof(carrierId));
+            if (tokens[i] == PeddlerScopes.CarrierIdPlaceholder)
+            {
+                tokens[i] = carrierId!;
+            }
         }
 
         return string.Join(' ', tokens);
@@ -153,20 +204,4 @@ internal sealed class PeddlerRequestSettings
         text is null || ClientSecret.Length == 0 || !text.Contains(ClientSecret, StringComparison.Ordinal)
             ? text
             : text.Replace(ClientSecret, "***", StringComparison.Ordinal);
-
-    private static void RequirePositive(TimeSpan value, string name, string prefix)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            throw new ArgumentException(prefix + $"PeddlerClientOptions.{name} must be positive.", name);
-        }
-    }
-
-    private static void RequireNonNegative(TimeSpan value, string name, string prefix)
-    {
-        if (value < TimeSpan.Zero)
-        {
-            throw new ArgumentException(prefix + $"PeddlerClientOptions.{name} must not be negative.", name);
-        }
-    }
 }

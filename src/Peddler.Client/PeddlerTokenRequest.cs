@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -6,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Peddler.Diagnostics;
 using Peddler.Protocol;
 
 namespace Peddler;
@@ -54,12 +56,51 @@ internal static class PeddlerTokenRequest
         }
     }
 
+    /// <summary>
+    /// Acquires one token, retrying transient failures, and reports the acquisition to
+    /// <paramref name="diagnostics"/>: an activity, log lines and measurements.
+    /// </summary>
     public static async Task<PeddlerAccessToken> AcquireAsync(
         HttpClient httpClient,
         PeddlerRequestSettings settings,
         PeddlerClientDescriptor descriptor,
         ReadOnlyMemory<byte> body,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        PeddlerClientDiagnostics diagnostics,
+        string trigger)
+    {
+        using Activity? activity = diagnostics.StartAcquire(trigger);
+        long startedAt = timeProvider.GetTimestamp();
+        var progress = new Progress(activity);
+        try
+        {
+            PeddlerAccessToken token = await AcquireWithRetriesAsync(httpClient, settings, descriptor, body, timeProvider, diagnostics, progress).ConfigureAwait(false);
+            diagnostics.Succeeded(activity, token, trigger, progress.Attempts, timeProvider.GetElapsedTime(startedAt), token.ExpiresAt - timeProvider.GetUtcNow());
+            return token;
+        }
+        catch (Exception ex)
+        {
+            diagnostics.Failed(activity, ex, progress.Attempts, timeProvider.GetElapsedTime(startedAt));
+            throw;
+        }
+    }
+
+    /// <summary>What the diagnostics of one acquisition need to know from its retry loop.</summary>
+    private sealed class Progress(Activity? activity)
+    {
+        public Activity? Activity { get; } = activity;
+
+        public int Attempts { get; set; }
+    }
+
+    private static async Task<PeddlerAccessToken> AcquireWithRetriesAsync(
+        HttpClient httpClient,
+        PeddlerRequestSettings settings,
+        PeddlerClientDescriptor descriptor,
+        ReadOnlyMemory<byte> body,
+        TimeProvider timeProvider,
+        PeddlerClientDiagnostics diagnostics,
+        Progress progress)
     {
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
         long deadline = timeProvider.GetTimestamp() + (long)(settings.Timeout.TotalSeconds * timeProvider.TimestampFrequency);
@@ -70,6 +111,7 @@ internal static class PeddlerTokenRequest
             while (true)
             {
                 attempt++;
+                progress.Attempts = attempt;
                 Attempt outcome = await SendOnceAsync(httpClient, settings, descriptor, body, timeProvider, timeout.Token).ConfigureAwait(false);
                 if (outcome.Token is not null)
                 {
@@ -91,6 +133,7 @@ internal static class PeddlerTokenRequest
                     throw Final(lastFailure, attempt, settings);
                 }
 
+                diagnostics.Retrying(progress.Activity, attempt, outcome.ErrorType!, settings.Redact(lastFailure.Message)!, delay);
                 await Task.Delay(delay, timeProvider, timeout.Token).ConfigureAwait(false);
             }
         }
@@ -120,6 +163,9 @@ internal static class PeddlerTokenRequest
 
         /// <summary>The server's <c>Retry-After</c>, already bounded by <c>MaxRetryAfter</c>.</summary>
         public TimeSpan? RetryAfter { get; init; }
+
+        /// <summary>For a transient failure, its <c>error.type</c>: the status code, <c>unreachable</c> or <c>timeout</c>.</summary>
+        public string? ErrorType { get; init; }
     }
 
     private static async Task<Attempt> SendOnceAsync(
@@ -146,12 +192,12 @@ internal static class PeddlerTokenRequest
         }
         catch (HttpRequestException ex)
         {
-            return new Attempt { Failure = ex, Transient = true };
+            return new Attempt { Failure = ex, Transient = true, ErrorType = PeddlerClientDiagnostics.Outcome.Unreachable };
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient.Timeout elapsed for this attempt: transient.
-            return new Attempt { Failure = ex, Transient = true };
+            return new Attempt { Failure = ex, Transient = true, ErrorType = PeddlerClientDiagnostics.Outcome.Timeout };
         }
 
         using (response)
@@ -165,7 +211,13 @@ internal static class PeddlerTokenRequest
 
             Exception failure = ReadError(content, status, mediaType, settings, descriptor);
             return IsTransient(status)
-                ? new Attempt { Failure = failure, Transient = true, RetryAfter = RetryAfter(response, settings, timeProvider) }
+                ? new Attempt
+                {
+                    Failure = failure,
+                    Transient = true,
+                    RetryAfter = RetryAfter(response, settings, timeProvider),
+                    ErrorType = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                }
                 : new Attempt { Failure = failure };
         }
     }

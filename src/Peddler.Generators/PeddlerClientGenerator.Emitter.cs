@@ -88,6 +88,17 @@ public sealed partial class PeddlerClientGenerator
                     __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
                 }
 
+                private {{hierarchy.Name}}(global::Peddler.PeddlerTokenProvider tokenProvider)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(tokenProvider);
+                    if (!global::System.Object.ReferenceEquals(tokenProvider.Descriptor, Descriptor))
+                    {
+                        throw new global::System.ArgumentException("The provider was made for the client '" + tokenProvider.Descriptor.ClientName + "', not '" + Descriptor.ClientName + "'.", nameof(tokenProvider));
+                    }
+
+                    __peddlerTokenProvider = tokenProvider;
+                }
+
                 /// <summary>The token endpoint this instance calls: <see cref="global::Peddler.PeddlerClientOptions.TokenEndpoint"/> if set, otherwise <see cref="TokenEndpoint"/>.</summary>
                 public global::System.Uri EffectiveTokenEndpoint => __peddlerTokenProvider.TokenEndpoint;
 
@@ -101,6 +112,9 @@ public sealed partial class PeddlerClientGenerator
 
                 static {{self}} global::Peddler.IPeddlerClient<{{self}}>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider)
                     => new {{self}}(httpClient, options, timeProvider);
+
+                static {{self}} global::Peddler.IPeddlerClient<{{self}}>.Create(global::Peddler.PeddlerTokenProvider tokenProvider)
+                    => new {{self}}(tokenProvider);
 
                 """);
             WriteJsonContext(writer);

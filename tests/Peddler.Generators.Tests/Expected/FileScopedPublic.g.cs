@@ -33,6 +33,17 @@ namespace MyApp.Auth
             __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
         }
 
+        private CarrierTokens(global::Peddler.PeddlerTokenProvider tokenProvider)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(tokenProvider);
+            if (!global::System.Object.ReferenceEquals(tokenProvider.Descriptor, Descriptor))
+            {
+                throw new global::System.ArgumentException("The provider was made for the client '" + tokenProvider.Descriptor.ClientName + "', not '" + Descriptor.ClientName + "'.", nameof(tokenProvider));
+            }
+
+            __peddlerTokenProvider = tokenProvider;
+        }
+
         /// <summary>The token endpoint this instance calls: <see cref="global::Peddler.PeddlerClientOptions.TokenEndpoint"/> if set, otherwise <see cref="TokenEndpoint"/>.</summary>
         public global::System.Uri EffectiveTokenEndpoint => __peddlerTokenProvider.TokenEndpoint;
 
@@ -46,6 +57,9 @@ namespace MyApp.Auth
 
         static global::MyApp.Auth.CarrierTokens global::Peddler.IPeddlerClient<global::MyApp.Auth.CarrierTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider)
             => new global::MyApp.Auth.CarrierTokens(httpClient, options, timeProvider);
+
+        static global::MyApp.Auth.CarrierTokens global::Peddler.IPeddlerClient<global::MyApp.Auth.CarrierTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider)
+            => new global::MyApp.Auth.CarrierTokens(tokenProvider);
 
         /// <summary>Source-generated System.Text.Json metadata for Peddler's token and error responses; reflection-free.</summary>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Peddler.Generators", "0.1.0")]

@@ -31,6 +31,17 @@ partial class ConfiguredCarrierTokens : global::Peddler.IPeddlerClient<global::C
         __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
     }
 
+    private ConfiguredCarrierTokens(global::Peddler.PeddlerTokenProvider tokenProvider)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(tokenProvider);
+        if (!global::System.Object.ReferenceEquals(tokenProvider.Descriptor, Descriptor))
+        {
+            throw new global::System.ArgumentException("The provider was made for the client '" + tokenProvider.Descriptor.ClientName + "', not '" + Descriptor.ClientName + "'.", nameof(tokenProvider));
+        }
+
+        __peddlerTokenProvider = tokenProvider;
+    }
+
     /// <summary>The token endpoint this instance calls: <see cref="global::Peddler.PeddlerClientOptions.TokenEndpoint"/> if set, otherwise <see cref="TokenEndpoint"/>.</summary>
     public global::System.Uri EffectiveTokenEndpoint => __peddlerTokenProvider.TokenEndpoint;
 
@@ -44,6 +55,9 @@ partial class ConfiguredCarrierTokens : global::Peddler.IPeddlerClient<global::C
 
     static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider)
         => new global::ConfiguredCarrierTokens(httpClient, options, timeProvider);
+
+    static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider)
+        => new global::ConfiguredCarrierTokens(tokenProvider);
 
     /// <summary>Source-generated System.Text.Json metadata for Peddler's token and error responses; reflection-free.</summary>
     [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Peddler.Generators", "0.1.0")]

@@ -37,6 +37,17 @@ namespace MyApp
                     __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
                 }
 
+                private ProductionTokens(global::Peddler.PeddlerTokenProvider tokenProvider)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(tokenProvider);
+                    if (!global::System.Object.ReferenceEquals(tokenProvider.Descriptor, Descriptor))
+                    {
+                        throw new global::System.ArgumentException("The provider was made for the client '" + tokenProvider.Descriptor.ClientName + "', not '" + Descriptor.ClientName + "'.", nameof(tokenProvider));
+                    }
+
+                    __peddlerTokenProvider = tokenProvider;
+                }
+
                 /// <summary>The token endpoint this instance calls: <see cref="global::Peddler.PeddlerClientOptions.TokenEndpoint"/> if set, otherwise <see cref="TokenEndpoint"/>.</summary>
                 public global::System.Uri EffectiveTokenEndpoint => __peddlerTokenProvider.TokenEndpoint;
 
@@ -50,6 +61,9 @@ namespace MyApp
 
                 static global::MyApp.Outer.Middle.ProductionTokens global::Peddler.IPeddlerClient<global::MyApp.Outer.Middle.ProductionTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider)
                     => new global::MyApp.Outer.Middle.ProductionTokens(httpClient, options, timeProvider);
+
+                static global::MyApp.Outer.Middle.ProductionTokens global::Peddler.IPeddlerClient<global::MyApp.Outer.Middle.ProductionTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider)
+                    => new global::MyApp.Outer.Middle.ProductionTokens(tokenProvider);
 
                 /// <summary>Source-generated System.Text.Json metadata for Peddler's token and error responses; reflection-free.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Peddler.Generators", "0.1.0")]

@@ -1,0 +1,160 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Peddler.Diagnostics;
+
+namespace Peddler.Hosting;
+
+/// <summary>
+/// Keeps one provider's cache fresh so that callers never wait on the network after the first
+/// token: fetches a token at once, then renews each token halfway to its refresh point (well
+/// before it enters the refresh margin). A failed renewal leaves the still-valid token in the
+/// cache and is retried with exponential backoff. Runs until <c>stoppingToken</c> is cancelled.
+/// </summary>
+internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
+{
+    // Task.Delay takes at most ~49 days; longer waits are taken in steps.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
+    // The first wait after a failure, and the longest; doubled (with jitter) in between.
+    private static readonly TimeSpan MinimumBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _time = provider.TimeProvider;
+    private readonly PeddlerClientDiagnostics _diagnostics = provider.Diagnostics;
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        PeddlerLog.BackgroundRefreshStarted(_diagnostics.Logger);
+        try
+        {
+            int failures = 0;
+            TimeSpan backoff = TimeSpan.Zero;
+            bool justRenewed = false;
+            while (true)
+            {
+                // Take the change signal before reading the cache, so no change can slip between them.
+                Task changed = provider.WhenCacheChanges();
+                PeddlerTokenProvider.CacheEntry? entry = provider.Current;
+
+                TimeSpan wait = failures > 0 ? backoff : entry is null ? TimeSpan.Zero : Until(entry.BackgroundRefreshAt);
+                if (justRenewed && wait < MinimumBackoff)
+                {
+                    // A token that is due again as soon as it arrives (expires_in near 0): don't spin.
+                    wait = MinimumBackoff;
+                }
+
+                justRenewed = false;
+                if (wait > TimeSpan.Zero)
+                {
+                    if (failures == 0 && entry is not null && _diagnostics.Logger.IsEnabled(LogLevel.Debug))
+                    {
+                        DateTimeOffset dueAt = _time.GetUtcNow() + wait;
+                        DateTimeOffset refreshAt = WallClock(entry.RefreshAt);
+                        PeddlerLog.BackgroundRefreshScheduled(_diagnostics.Logger, entry.Token.Fingerprint, dueAt, wait, refreshAt);
+                    }
+
+                    if (await WaitAsync(wait < LongestWait ? wait : LongestWait, changed, stoppingToken).ConfigureAwait(false))
+                    {
+                        // Someone else cached a new token (or dropped one): plan again from it.
+                        if (provider.Current is not null)
+                        {
+                            failures = 0;
+                        }
+
+                        continue;
+                    }
+
+                    if (wait > LongestWait)
+                    {
+                        continue;
+                    }
+                }
+
+                if (!provider.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined))
+                {
+                    // A caller cached a new token meanwhile: plan from that one.
+                    failures = 0;
+                    continue;
+                }
+
+                try
+                {
+                    PeddlerAccessToken token = await refresh.ConfigureAwait(false);
+                    failures = 0;
+                    justRenewed = true;
+                    if (!joined)
+                    {
+                        // A caller's request that the refresh only waited for is not a refresh.
+                        _diagnostics.Refreshed(null);
+                        PeddlerLog.BackgroundRefreshSucceeded(_diagnostics.Logger, entry?.Token.Fingerprint ?? "(none)", token.Fingerprint, token.ExpiresAt);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The acquisition already logged why; say what the refresh does next.
+                    failures++;
+                    backoff = Backoff(provider.Settings, failures);
+                    if (backoff > LongestWait)
+                    {
+                        backoff = LongestWait;
+                    }
+
+                    if (!joined)
+                    {
+                        _diagnostics.Refreshed(ex);
+                    }
+
+                    PeddlerTokenProvider.CacheEntry? kept = provider.Current;
+                    PeddlerLog.BackgroundRefreshFailed(
+                        _diagnostics.Logger,
+                        PeddlerClientDiagnostics.ErrorType(ex),
+                        kept?.Token.Fingerprint ?? "(none)",
+                        kept is null ? _time.GetUtcNow() : WallClock(kept.RefreshAt),
+                        backoff);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+        finally
+        {
+            PeddlerLog.BackgroundRefreshStopped(_diagnostics.Logger);
+        }
+    }
+
+    /// <summary>
+    /// Exponential backoff with jitter between renewal attempts: from <c>max(RetryBaseDelay, 1 s)</c>,
+    /// doubling, capped at <c>max(MaxRetryDelay, 1 s)</c>. Each attempt already retried transient
+    /// failures itself.
+    /// </summary>
+    internal static TimeSpan Backoff(PeddlerRequestSettings settings, int failures)
+    {
+        TimeSpan first = settings.RetryBaseDelay > MinimumBackoff ? settings.RetryBaseDelay : MinimumBackoff;
+        TimeSpan longest = settings.MaxRetryDelay > first ? settings.MaxRetryDelay : first;
+        double exponential = first.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
+        double capped = Math.Min(exponential, longest.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private TimeSpan Until(long timestamp)
+    {
+        long now = _time.GetTimestamp();
+        return timestamp <= now ? TimeSpan.Zero : TimeSpan.FromSeconds((timestamp - now) / (double)_time.TimestampFrequency);
+    }
+
+    private DateTimeOffset WallClock(long timestamp) => _time.GetUtcNow() + Until(timestamp);
+
+    /// <summary>Waits for <paramref name="delay"/>; returns <see langword="true"/> if <paramref name="changed"/> completed first.</summary>
+    private async Task<bool> WaitAsync(TimeSpan delay, Task changed, CancellationToken stoppingToken)
+    {
+        using var cancelTimer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Task timer = Task.Delay(delay, _time, cancelTimer.Token);
+        Task first = await Task.WhenAny(timer, changed).ConfigureAwait(false);
+        await cancelTimer.CancelAsync().ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
+        return first == changed;
+    }
+}

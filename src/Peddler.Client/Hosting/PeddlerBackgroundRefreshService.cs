@@ -1,0 +1,26 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Peddler.Diagnostics;
+
+namespace Peddler.Hosting;
+
+/// <summary>
+/// The hosted service <c>AddPeddlerClient</c> registers per client: runs
+/// <see cref="PeddlerBackgroundRefresh"/> from host start to host stop, unless
+/// <see cref="PeddlerClientOptions.BackgroundRefresh"/> is off.
+/// </summary>
+internal sealed class PeddlerBackgroundRefreshService<TClient>(PeddlerClientServices<TClient> client) : BackgroundService
+    where TClient : class, IPeddlerClient<TClient>
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!client.BackgroundRefresh)
+        {
+            PeddlerLog.BackgroundRefreshDisabled(client.Provider.Diagnostics.Logger);
+            return Task.CompletedTask;
+        }
+
+        return new PeddlerBackgroundRefresh(client.Provider).RunAsync(stoppingToken);
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Net.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Peddler.Diagnostics;
+
+namespace Peddler.Hosting;
+
+/// <summary>
+/// One client's singletons in a container: the provider (token HTTP client from
+/// <see cref="IHttpClientFactory"/>, clock from <see cref="TimeProvider"/>, logger, meter) and the
+/// generated client class around it.
+/// </summary>
+internal sealed class PeddlerClientServices<TClient>
+    where TClient : class, IPeddlerClient<TClient>
+{
+    public PeddlerClientServices(IServiceProvider services, string name)
+    {
+        PeddlerClientOptions options = services.GetRequiredService<IOptionsMonitor<PeddlerClientOptions>>().Get(name);
+        IHttpClientFactory httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
+        ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger(PeddlerLog.CategoryPrefix + name);
+        PeddlerInstruments instruments = services.GetRequiredService<PeddlerInstruments>();
+        string httpClientName = PeddlerServiceNames.TokenHttpClient(name);
+
+        // A client per acquisition, as IHttpClientFactory intends for long-lived users: handlers rotate.
+        Provider = new PeddlerTokenProvider(
+            httpClient: null,
+            () => httpClientFactory.CreateClient(httpClientName),
+            options,
+            TClient.Descriptor,
+            services.GetService<TimeProvider>(),
+            settings => new PeddlerClientDiagnostics(name, settings.TokenEndpoint, logger, instruments));
+        Client = TClient.Create(Provider);
+        BackgroundRefresh = options.BackgroundRefresh;
+    }
+
+    public PeddlerTokenProvider Provider { get; }
+
+    public TClient Client { get; }
+
+    public bool BackgroundRefresh { get; }
+}
+
+/// <summary>Names under which a client's services are registered.</summary>
+internal static class PeddlerServiceNames
+{
+    /// <summary>The prefix of each client's named token <see cref="HttpClient"/>.</summary>
+    public const string TokenHttpClientPrefix = "Peddler.Token:";
+
+    public static string TokenHttpClient(string clientName) => TokenHttpClientPrefix + clientName;
+}
