@@ -146,7 +146,7 @@ internal static class PeddlerTokenRequest
     }
 
     private static Exception Final(Exception failure, int attempts, PeddlerRequestSettings settings) =>
-        failure is HttpRequestException or TaskCanceledException
+        failure is HttpRequestException or TaskCanceledException or System.IO.IOException
             ? new PeddlerException(
                 $"Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} could not be reached ({attempts} attempt(s)): {settings.Redact(failure.Message)}",
                 failure)
@@ -190,8 +190,9 @@ internal static class PeddlerTokenRequest
             response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
         {
+            // Connection refused, reset or dropped, also mid-body (HttpIOException): transient.
             return new Attempt { Failure = ex, Transient = true, ErrorType = PeddlerClientDiagnostics.Outcome.Unreachable };
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
