@@ -1,0 +1,670 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Peddler.Analyzers;
+
+public sealed partial class HardCodedSecretAnalyzer
+{
+    /// <summary>The per-compilation state and the operation callbacks.</summary>
+    private sealed partial class Analysis
+    {
+        private static readonly ImmutableDictionary<string, string?> Replaceable =
+            ImmutableDictionary<string, string?>.Empty.Add(ReplaceableProperty, "true");
+
+        private readonly KnownSecretSinks _sinks;
+        private readonly bool _isTestProject;
+        private readonly AnalyzerOptions _options;
+
+        // One diagnostic per location: a literal can reach a sink through several paths
+        // (a secret-named local that is also passed to a secret parameter).
+        private readonly ConcurrentDictionary<(SyntaxTree, TextSpan), byte> _reported = new();
+
+        private readonly ConcurrentDictionary<SyntaxTree, SecretOptions> _treeOptions = new();
+
+        public Analysis(Compilation compilation, AnalyzerOptions options)
+        {
+            _options = options;
+            _sinks = new KnownSecretSinks(compilation);
+            _isTestProject =
+                (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(SecretOptions.IsTestProjectKey, out string? isTest)
+                    && string.Equals(isTest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+                || KnownSecretSinks.ReferencesTestFramework(compilation);
+        }
+
+        public void AnalyzeAssignment(OperationAnalysisContext context)
+        {
+            var assignment = (IAssignmentOperation)context.Operation;
+            if (!MayCarryConstant(assignment.Value) || !TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            string? sink = null;
+            switch (assignment.Target)
+            {
+                case IPropertyReferenceOperation property when property.Property.IsIndexer:
+                    sink = KeySink(property.Arguments.Length == 1 ? property.Arguments[0].Value : null, options, context.Operation, context.ContainingSymbol);
+                    break;
+                case IPropertyReferenceOperation property:
+                    sink = _sinks.SecretProperty(property.Property)
+                        ?? NameSink(property.Property.Name, options, context.Operation, property.Property, context.ContainingSymbol);
+                    break;
+                case IFieldReferenceOperation field:
+                    sink = NameSink(field.Field.Name, options, context.Operation, field.Field, context.ContainingSymbol);
+                    break;
+                case ILocalReferenceOperation local:
+                    sink = NameSink(local.Local.Name, options, context.Operation, null, context.ContainingSymbol);
+                    break;
+                case IParameterReferenceOperation parameter:
+                    sink = NameSink(parameter.Parameter.Name, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
+                    break;
+                case IDynamicMemberReferenceOperation member:
+                    sink = NameSink(member.MemberName, options, context.Operation, null, context.ContainingSymbol);
+                    break;
+                case IDynamicIndexerAccessOperation indexer:
+                    sink = KeySink(indexer.Arguments.Length == 1 ? indexer.Arguments[0] : null, options, context.Operation, context.ContainingSymbol);
+                    break;
+            }
+
+            if (sink is not null)
+            {
+                ReportValue(context, assignment.Value, sink, options);
+            }
+        }
+
+        public void AnalyzeDeclarator(OperationAnalysisContext context)
+        {
+            var declarator = (IVariableDeclaratorOperation)context.Operation;
+            IOperation? value = declarator.Initializer?.Value;
+            if (value is null || !MayCarryConstant(value) || !TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            string? sink = NameSink(declarator.Symbol.Name, options, context.Operation, null, context.ContainingSymbol);
+            if (sink is not null)
+            {
+                ReportValue(context, value, sink, options);
+            }
+        }
+
+        public void AnalyzeMemberInitializer(OperationAnalysisContext context)
+        {
+            var initializer = (ISymbolInitializerOperation)context.Operation;
+            if (!MayCarryConstant(initializer.Value) || !TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            string? sink = null;
+            switch (initializer)
+            {
+                case IFieldInitializerOperation field:
+                    foreach (IFieldSymbol symbol in field.InitializedFields)
+                    {
+                        sink ??= NameSink(symbol.Name, options, context.Operation, symbol, symbol);
+                    }
+
+                    break;
+                case IPropertyInitializerOperation property:
+                    foreach (IPropertySymbol symbol in property.InitializedProperties)
+                    {
+                        sink ??= _sinks.SecretProperty(symbol) ?? NameSink(symbol.Name, options, context.Operation, symbol, symbol);
+                    }
+
+                    break;
+                case IParameterInitializerOperation parameter:
+                    sink = NameSink(parameter.Parameter.Name, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
+                    break;
+            }
+
+            if (sink is not null)
+            {
+                ReportValue(context, initializer.Value, sink, options);
+            }
+        }
+
+        public void AnalyzeArgument(OperationAnalysisContext context)
+        {
+            var argument = (IArgumentOperation)context.Operation;
+            IParameterSymbol? parameter = argument.Parameter;
+            if (parameter is null || argument.ArgumentKind == ArgumentKind.ParamArray)
+            {
+                return;
+            }
+
+            // Basic credentials arrive as Convert.ToBase64String(...): the only non-constant value worth a look.
+            bool mayBeBasicCredentials = parameter.Ordinal == 1 && parameter.ContainingType?.Name == "AuthenticationHeaderValue";
+            if (!mayBeBasicCredentials && !MayCarryConstant(argument.Value))
+            {
+                return;
+            }
+
+            IMethodSymbol? method = argument.Parent switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            ImmutableArray<IArgumentOperation> arguments = argument.Parent switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+
+            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password";
+            int index = arguments.IndexOf(argument);
+            string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
+            bool pairMayMatch = previousKey is not null && previousKey.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
+            bool special = method is not null && parameter.Ordinal == 1
+                && (_sinks.IsSetEnvironmentVariable(method) || _sinks.IsAuthenticationHeaderValueConstructor(method));
+            string? chainedKey = method?.Name == "Append" ? ChainedFormKey(argument) : null;
+            if (!nameMayMatch && !pairMayMatch && !special && chainedKey is null && !HasAdditionalSinks(context))
+            {
+                return;
+            }
+
+            if (!TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            if (method is not null && special && index == 1)
+            {
+                if (_sinks.IsSetEnvironmentVariable(method))
+                {
+                    // Environment.SetEnvironmentVariable("…SECRET…", "value").
+                    if (previousKey is not null && SecretNames.Classify(previousKey) != SecretNameKind.None)
+                    {
+                        ReportValue(context, argument.Value, "environment variable '" + previousKey + "'", options, replaceable: false);
+                    }
+                }
+                else if (previousKey is not null && previousKey.Trim().Equals("Basic", StringComparison.OrdinalIgnoreCase))
+                {
+                    AnalyzeBasicCredentials(context, argument.Value, options);
+                }
+
+                return;
+            }
+
+            string? sink = null;
+            if (method is not null)
+            {
+                sink = _sinks.SecretParameter(method, parameter);
+            }
+
+            sink ??= NameSink(parameter.Name, options, context.Operation, parameter, context.ContainingSymbol);
+            if (sink is null && chainedKey is not null && IsSinkName(chainedKey, options, context.Operation, null, context.ContainingSymbol))
+            {
+                // builder.Append("…&client_secret=").Append("…").
+                sink = "text field '" + chainedKey + "'";
+            }
+
+            if (sink is null && pairMayMatch && !IsTextParameter(parameter.Name))
+            {
+                // dictionary.Add("client_secret", "…"), new KeyValuePair<string, string>("client_secret", "…"),
+                // but not AddModelError("ClientSecret", errorMessage: "…").
+                sink = KeySink(arguments[index - 1].Value, options, context.Operation, context.ContainingSymbol);
+            }
+
+            if (sink is not null)
+            {
+                ReportValue(context, argument.Value, sink, options);
+            }
+        }
+
+        public void AnalyzeReturn(OperationAnalysisContext context)
+        {
+            var ret = (IReturnOperation)context.Operation;
+            if (ret.ReturnedValue is null || !MayCarryConstant(ret.ReturnedValue))
+            {
+                return;
+            }
+
+            string? name = null;
+            ISymbol? owner = null;
+            for (IOperation? parent = ret.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation)
+                {
+                    return;
+                }
+
+                if (parent is ILocalFunctionOperation localFunction)
+                {
+                    owner = localFunction.Symbol;
+                    name = localFunction.Symbol.Name;
+                    break;
+                }
+            }
+
+            if (name is null && context.ContainingSymbol is IMethodSymbol method)
+            {
+                owner = method.MethodKind == MethodKind.PropertyGet ? method.AssociatedSymbol : method;
+                if (method.MethodKind is MethodKind.PropertyGet or MethodKind.Ordinary)
+                {
+                    name = owner?.Name;
+                }
+            }
+
+            if (name is null || !TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            string? sink = NameSink(name, options, context.Operation, owner, context.ContainingSymbol);
+            if (sink is not null)
+            {
+                ReportValue(context, ret.ReturnedValue, sink, options);
+            }
+        }
+
+        public void AnalyzeTuple(OperationAnalysisContext context)
+        {
+            var tuple = (ITupleOperation)context.Operation;
+            ImmutableArray<IOperation> elements = tuple.Elements;
+            SecretOptions? options = null;
+
+            // ("client_secret", "…"): a constant key followed by the value.
+            for (int i = 0; i + 1 < elements.Length; i++)
+            {
+                string? key = ConstantString(elements[i]);
+                if (key is null || key.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(elements[i + 1]))
+                {
+                    continue;
+                }
+
+                if (options is null && !TryGetOptions(context, out options))
+                {
+                    return;
+                }
+
+                string? sink = KeySink(elements[i], options, context.Operation, context.ContainingSymbol);
+                if (sink is not null)
+                {
+                    ReportValue(context, elements[i + 1], sink, options);
+                }
+            }
+
+            // (ClientId: "…", ClientSecret: "…") and (string ClientId, string ClientSecret) t = (…, "…").
+            ITypeSymbol? type = tuple.Parent is IConversionOperation conversion ? conversion.Type : tuple.Type;
+            if (type is INamedTypeSymbol { IsTupleType: true } named && named.TupleElements.Length == elements.Length)
+            {
+                for (int i = 0; i < elements.Length; i++)
+                {
+                    string name = named.TupleElements[i].Name;
+                    if (name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(elements[i]))
+                    {
+                        continue;
+                    }
+
+                    if (options is null && !TryGetOptions(context, out options))
+                    {
+                        return;
+                    }
+
+                    string? sink = NameSink(name, options, context.Operation, named.TupleElements[i], context.ContainingSymbol);
+                    if (sink is not null)
+                    {
+                        ReportValue(context, elements[i], sink, options);
+                    }
+                }
+            }
+        }
+
+        public void AnalyzeDeconstruction(OperationAnalysisContext context)
+        {
+            var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
+            IOperation target = deconstruction.Target is IDeclarationExpressionOperation declaration ? declaration.Expression : deconstruction.Target;
+            if (target is not ITupleOperation targets || Unwrap(deconstruction.Value) is not ITupleOperation values
+                || targets.Elements.Length != values.Elements.Length)
+            {
+                return;
+            }
+
+            for (int i = 0; i < targets.Elements.Length; i++)
+            {
+                IOperation element = targets.Elements[i] is IDeclarationExpressionOperation d ? d.Expression : targets.Elements[i];
+                string? name = element switch
+                {
+                    ILocalReferenceOperation local => local.Local.Name,
+                    IFieldReferenceOperation field => field.Field.Name,
+                    IPropertyReferenceOperation property => property.Property.Name,
+                    IParameterReferenceOperation parameter => parameter.Parameter.Name,
+                    _ => null,
+                };
+                if (name is null || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(values.Elements[i]))
+                {
+                    continue;
+                }
+
+                if (!TryGetOptions(context, out SecretOptions options))
+                {
+                    return;
+                }
+
+                string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                if (sink is not null)
+                {
+                    ReportValue(context, values.Elements[i], sink, options);
+                }
+            }
+        }
+
+        public void AnalyzeCoalesce(OperationAnalysisContext context)
+        {
+            var coalesce = (ICoalesceOperation)context.Operation;
+            if (!MayCarryConstant(coalesce.WhenNull))
+            {
+                return;
+            }
+
+            string? key = LookupKey(coalesce.Value);
+            if (key is null || !IsKeyLike(key) || key.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                return;
+            }
+
+            if (!TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            if (IsSinkName(key, options, context.Operation, null, context.ContainingSymbol))
+            {
+                ReportValue(context, coalesce.WhenNull, "fallback of '" + key + "'", options);
+            }
+        }
+
+        /// <summary>Whether a parameter takes prose (a message or description) rather than a value.</summary>
+        private static bool IsTextParameter(string name)
+        {
+            foreach (string word in SecretNames.SplitWords(name))
+            {
+                switch (word)
+                {
+                    case "message": case "error": case "description": case "text": case "reason": case "title":
+                    case "label": case "hint": case "prompt": case "caption": case "format": case "comment":
+                    case "note": case "summary": case "detail": case "details": case "help": case "tooltip":
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>For <c>b.Append("…client_secret=").Append(value)</c>: the key the previous <c>Append</c> ended with.</summary>
+        private static string? ChainedFormKey(IArgumentOperation argument)
+        {
+            if (argument.Parent is not IInvocationOperation { Instance: { } instance } || !argument.Value.ConstantValue.HasValue)
+            {
+                return null;
+            }
+
+            if (Unwrap(instance) is not IInvocationOperation { TargetMethod.Name: "Append", Arguments.Length: 1 } previous
+                || ConstantString(previous.Arguments[0].Value) is not { } text)
+            {
+                return null;
+            }
+
+            string trimmed = text.TrimEnd();
+            if (!trimmed.EndsWith("=", StringComparison.Ordinal) || trimmed.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                return null;
+            }
+
+            int end = trimmed.Length - 1;
+            int start = end;
+            while (start > 0 && (char.IsLetterOrDigit(trimmed[start - 1]) || trimmed[start - 1] is '_' or '-' or '.'))
+            {
+                start--;
+            }
+
+            return start < end ? trimmed.Substring(start, end - start) : null;
+        }
+
+        private bool HasAdditionalSinks(OperationAnalysisContext context) =>
+            TryGetOptions(context, out SecretOptions options) && options.AdditionalSinkNames.Count > 0;
+
+        private bool TryGetOptions(OperationAnalysisContext context, out SecretOptions options)
+        {
+            SyntaxTree tree = context.Operation.Syntax.SyntaxTree;
+            if (!_treeOptions.TryGetValue(tree, out options!))
+            {
+                options = SecretOptions.For(_options, tree);
+                _treeOptions.TryAdd(tree, options);
+            }
+
+            return !_isTestProject || options.AnalyzeTestProjects;
+        }
+
+        /// <summary>Returns the sink's display name when <paramref name="name"/> names a client secret here.</summary>
+        private static string? NameSink(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing) =>
+            IsSinkName(name, options, site, target, containing) ? name : null;
+
+        /// <summary>Returns the sink's display name when <paramref name="keyOperation"/> is a constant client-secret key.</summary>
+        private static string? KeySink(IOperation? keyOperation, SecretOptions options, IOperation site, ISymbol? containing)
+        {
+            string? key = keyOperation is null ? null : ConstantString(keyOperation);
+            if (key is null || !IsKeyLike(key))
+            {
+                return null;
+            }
+
+            return IsSinkName(key, options, site, null, containing) ? "'" + key + "'" : null;
+        }
+
+        private static bool IsSinkName(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
+        {
+            if (options.AdditionalSinkNames.Count > 0 && options.AdditionalSinkNames.Contains(SecretNames.Normalize(name)))
+            {
+                return true;
+            }
+
+            return SecretNames.Classify(name) switch
+            {
+                SecretNameKind.Strong => true,
+                SecretNameKind.Weak => HasOAuthContext(site, target, containing),
+                _ => false,
+            };
+        }
+
+        /// <summary>
+        /// Whether a weak name (<c>secret</c>) sits in an OAuth / credentials context: the target's
+        /// type, method or namespace, the containing member and type, sibling parameters and
+        /// sibling initializer members are searched for context words.
+        /// </summary>
+        private static bool HasOAuthContext(IOperation site, ISymbol? target, ISymbol? containing)
+        {
+            if (target is not null && (InPeddlerNamespace(target) || SymbolHasContext(target)))
+            {
+                return true;
+            }
+
+            if (containing is not null && SymbolHasContext(containing))
+            {
+                return true;
+            }
+
+            // Sibling members of an object initializer: new X { ClientId = …, Secret = … }.
+            IOperation? parent = site.Parent;
+            if (site is IArgumentOperation)
+            {
+                parent = null;
+            }
+
+            if (parent is IObjectOrCollectionInitializerOperation initializer)
+            {
+                foreach (IOperation member in initializer.Initializers)
+                {
+                    if (member is IAssignmentOperation { Target: IMemberReferenceOperation reference } && SecretNames.IsContextName(reference.Member.Name))
+                    {
+                        return true;
+                    }
+                }
+
+                if (initializer.Parent?.Type is ITypeSymbol created && SecretNames.IsContextName(created.Name))
+                {
+                    return true;
+                }
+            }
+
+            // Sibling elements of a tuple or arguments of a call: ("client_id", …), Add("client_id", …).
+            if (site is ITupleOperation tuple)
+            {
+                foreach (IOperation element in tuple.Elements)
+                {
+                    string? text = ConstantString(element);
+                    if (text is not null && IsKeyLike(text) && SecretNames.IsContextName(text))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SymbolHasContext(ISymbol symbol)
+        {
+            for (ISymbol? s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
+            {
+                if (SecretNames.IsContextName(s.Name))
+                {
+                    return true;
+                }
+
+                if (s is IMethodSymbol method)
+                {
+                    foreach (IParameterSymbol p in method.Parameters)
+                    {
+                        if (SecretNames.IsContextName(p.Name))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            for (INamespaceSymbol? ns = symbol.ContainingNamespace; ns is not null && !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
+            {
+                if (SecretNames.IsContextName(ns.Name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool InPeddlerNamespace(ISymbol symbol)
+        {
+            INamespaceSymbol? ns = symbol.ContainingNamespace;
+            while (ns is not null && !ns.IsGlobalNamespace && !ns.ContainingNamespace.IsGlobalNamespace)
+            {
+                ns = ns.ContainingNamespace;
+            }
+
+            return ns is not null && ns.Name == "Peddler";
+        }
+
+        /// <summary>Whether a key is a plain name (letters, digits, <c>_ - . : @ $</c>), not a pattern or a sentence.</summary>
+        private static bool IsKeyLike(string key)
+        {
+            if (key.Length == 0 || key.Length > 128)
+            {
+                return false;
+            }
+
+            foreach (char c in key)
+            {
+                if (!char.IsLetterOrDigit(c) && c != '_' && c != '-' && c != '.' && c != ':' && c != '@' && c != '$')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The constant key of a lookup: <c>config["k"]</c>, <c>GetEnvironmentVariable("k")</c>, <c>GetValue&lt;string&gt;("k")</c>, <c>GetSection("k").Value</c>.</summary>
+        private static string? LookupKey(IOperation value)
+        {
+            IOperation v = Unwrap(value);
+            if (v is IPropertyReferenceOperation { Property.IsIndexer: true } indexer && indexer.Arguments.Length == 1)
+            {
+                return ConstantString(indexer.Arguments[0].Value);
+            }
+
+            if (v is IPropertyReferenceOperation { Instance: { } instance })
+            {
+                v = Unwrap(instance);
+            }
+
+            if (v is IInvocationOperation invocation)
+            {
+                foreach (IArgumentOperation argument in invocation.Arguments)
+                {
+                    string? key = ConstantString(argument.Value);
+                    if (key is not null)
+                    {
+                        return key;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static string? ConstantString(IOperation operation)
+        {
+            IOperation o = Unwrap(operation);
+            if (o is INameOfOperation)
+            {
+                return null;
+            }
+
+            return o.ConstantValue.HasValue ? o.ConstantValue.Value as string : null;
+        }
+
+        private static IOperation Unwrap(IOperation operation)
+        {
+            IOperation o = operation;
+            while (true)
+            {
+                switch (o)
+                {
+                    case IConversionOperation conversion:
+                        o = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        o = parenthesized.Operand;
+                        continue;
+                    default:
+                        return o;
+                }
+            }
+        }
+
+        private void Report(OperationAnalysisContext context, SyntaxNode node, string sink, bool replaceable)
+        {
+            if (!_reported.TryAdd((node.SyntaxTree, node.Span), 0))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.HardCodedClientSecret,
+                node.GetLocation(),
+                replaceable ? Replaceable : ImmutableDictionary<string, string?>.Empty,
+                sink));
+        }
+    }
+}

@@ -1,0 +1,401 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Peddler.Analyzers;
+
+public sealed partial class HardCodedSecretAnalyzer
+{
+    private sealed partial class Analysis
+    {
+        /// <summary>Stands for an interpolation hole or a non-constant operand in a text template.</summary>
+        private const char Hole = '\u0001';
+
+        /// <summary>
+        /// Text that embeds a secret: form bodies and query strings
+        /// (<c>…&amp;client_secret=VALUE</c>), JSON (<c>"client_secret": "VALUE"</c>) and XML
+        /// (<c>&lt;ClientSecret&gt;VALUE&lt;/ClientSecret&gt;</c>). Only the outermost string
+        /// expression is analysed; holes never count as values.
+        /// </summary>
+        public void AnalyzeText(OperationAnalysisContext context)
+        {
+            IOperation op = context.Operation;
+            if (op is IBinaryOperation binary && (binary.OperatorKind != BinaryOperatorKind.Add || binary.Type?.SpecialType != SpecialType.System_String))
+            {
+                return;
+            }
+
+            string? literal = op.ConstantValue.HasValue ? op.ConstantValue.Value as string : null;
+            if (op is ILiteralOperation && literal is null)
+            {
+                return;
+            }
+
+            if (!IsOutermostText(op))
+            {
+                return;
+            }
+
+            // string.Format / AppendFormat / string.Concat: the whole call is the text.
+            IInvocationOperation? call = op.Parent is IArgumentOperation ? TextCall(op) : null;
+            string? template = call is not null ? CallTemplate(call) : literal ?? Template(op);
+            if (template is null || template.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                return;
+            }
+
+            if (!TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            (string Key, string Value)? found = FindEmbeddedSecret(template, options);
+            if (found is null)
+            {
+                return;
+            }
+
+            SyntaxNode node = op.Syntax;
+            if (call is not null)
+            {
+                // Point at the argument that supplied the value when there is one.
+                node = call.Syntax;
+                foreach (IArgumentOperation argument in call.Arguments)
+                {
+                    if (ConstantString(argument.Value) == found.Value.Value)
+                    {
+                        node = argument.Value.Syntax;
+                    }
+                }
+
+                if (node == call.Syntax && op.Syntax.SyntaxTree == call.Syntax.SyntaxTree)
+                {
+                    node = op.Syntax;
+                }
+            }
+
+            Report(context, node, "text field '" + found.Value.Key + "'", replaceable: false);
+        }
+
+        /// <summary>
+        /// Returns the call whose text <paramref name="op"/> starts: the <c>format</c> argument of
+        /// <c>string.Format</c>/<c>AppendFormat</c>, or the first constant argument of <c>string.Concat</c>.
+        /// </summary>
+        private static IInvocationOperation? TextCall(IOperation op)
+        {
+            if (op.Parent is not IArgumentOperation { Parent: IInvocationOperation invocation } argument)
+            {
+                return null;
+            }
+
+            IMethodSymbol method = invocation.TargetMethod;
+            bool isString = method.ContainingType?.SpecialType == SpecialType.System_String;
+            if ((method.Name == "Format" && isString) || (method.Name == "AppendFormat" && method.ContainingType?.Name == "StringBuilder"))
+            {
+                return argument.Parameter?.Name == "format" ? invocation : null;
+            }
+
+            if (method.Name == "Concat" && isString)
+            {
+                foreach (IArgumentOperation a in invocation.Arguments)
+                {
+                    if (ConstantString(a.Value) is not null)
+                    {
+                        return a == argument ? invocation : null;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The text a format or concat call produces, with <see cref="Hole"/> for what is not constant.</summary>
+        private static string? CallTemplate(IInvocationOperation call)
+        {
+            var values = new List<IOperation>();
+            string? format = null;
+            foreach (IArgumentOperation argument in call.Arguments)
+            {
+                if (argument.Parameter?.Name == "format" && call.TargetMethod.Name != "Concat")
+                {
+                    format = ConstantString(argument.Value);
+                }
+                else if (argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer })
+                {
+                    values.AddRange(initializer.ElementValues);
+                }
+                else if (argument.Parameter?.Type.Name != "IFormatProvider")
+                {
+                    values.Add(argument.Value);
+                }
+            }
+
+            var builder = new StringBuilder();
+            if (call.TargetMethod.Name == "Concat")
+            {
+                foreach (IOperation value in values)
+                {
+                    if (!AppendTemplate(Unwrap(value), builder, 0))
+                    {
+                        return null;
+                    }
+                }
+
+                return builder.ToString();
+            }
+
+            if (format is null)
+            {
+                return null;
+            }
+
+            for (int i = 0; i < format.Length; i++)
+            {
+                char c = format[i];
+                if ((c == '{' || c == '}') && i + 1 < format.Length && format[i + 1] == c)
+                {
+                    builder.Append(c);
+                    i++;
+                    continue;
+                }
+
+                if (c != '{')
+                {
+                    builder.Append(c);
+                    continue;
+                }
+
+                int close = format.IndexOf('}', i);
+                if (close < 0)
+                {
+                    return null;
+                }
+
+                string item = format.Substring(i + 1, close - i - 1);
+                int cut = item.IndexOfAny([',', ':']);
+                string indexText = (cut < 0 ? item : item.Substring(0, cut)).Trim();
+                if (int.TryParse(indexText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
+                    && index < values.Count && ConstantString(values[index]) is { } constant)
+                {
+                    builder.Append(constant);
+                }
+                else
+                {
+                    builder.Append(Hole);
+                }
+
+                i = close;
+            }
+
+            return builder.ToString();
+        }
+
+        private static bool IsOutermostText(IOperation op)
+        {
+            IOperation? parent = op.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } p => p.Type?.SpecialType != SpecialType.System_String,
+                IInterpolatedStringTextOperation => false,
+                _ => true,
+            };
+        }
+
+        /// <summary>The text of a string expression, with <see cref="Hole"/> for every part that is not constant.</summary>
+        private static string? Template(IOperation operation)
+        {
+            var builder = new StringBuilder();
+            return AppendTemplate(Unwrap(operation), builder, 0) ? builder.ToString() : null;
+        }
+
+        private static bool AppendTemplate(IOperation op, StringBuilder builder, int depth)
+        {
+            if (depth > 32)
+            {
+                return false;
+            }
+
+            if (op.ConstantValue.HasValue && op is not INameOfOperation)
+            {
+                if (op.ConstantValue.Value is string s)
+                {
+                    builder.Append(s);
+                }
+                else
+                {
+                    builder.Append(Hole);
+                }
+
+                return true;
+            }
+
+            switch (op)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary when binary.Type?.SpecialType == SpecialType.System_String:
+                    return AppendTemplate(Unwrap(binary.LeftOperand), builder, depth + 1) && AppendTemplate(Unwrap(binary.RightOperand), builder, depth + 1);
+                case IInterpolatedStringOperation interpolated:
+                    foreach (IInterpolatedStringContentOperation part in interpolated.Parts)
+                    {
+                        if (part is IInterpolatedStringTextOperation text && text.Text.ConstantValue.Value is string value)
+                        {
+                            builder.Append(value);
+                        }
+                        else
+                        {
+                            builder.Append(Hole);
+                        }
+                    }
+
+                    return true;
+                case IInvocationOperation { TargetMethod.Name: "EscapeDataString" or "UrlEncode" or "EscapeUriString", Arguments.Length: 1 } encode
+                    when ConstantString(encode.Arguments[0].Value) is { } encoded:
+                    // Uri.EscapeDataString("…"): still written in source.
+                    builder.Append(encoded);
+                    return true;
+                default:
+                    builder.Append(Hole);
+                    return true;
+            }
+        }
+
+        /// <summary>Returns the key of the first field in <paramref name="text"/> that holds a secret written in the text.</summary>
+        private static (string Key, string Value)? FindEmbeddedSecret(string text, SecretOptions options)
+        {
+            bool oauthText = text.IndexOf("client_id", StringComparison.OrdinalIgnoreCase) >= 0
+                || text.IndexOf("clientid", StringComparison.OrdinalIgnoreCase) >= 0
+                || text.IndexOf("grant_type", StringComparison.OrdinalIgnoreCase) >= 0;
+            int from = 0;
+            while (from < text.Length)
+            {
+                int at = text.IndexOf("secret", from, StringComparison.OrdinalIgnoreCase);
+                if (at < 0)
+                {
+                    return null;
+                }
+
+                from = at + 6;
+
+                // The key around the word.
+                int start = at;
+                while (start > 0 && IsKeyChar(text[start - 1]))
+                {
+                    start--;
+                }
+
+                int end = at + 6;
+                while (end < text.Length && IsKeyChar(text[end]))
+                {
+                    end++;
+                }
+
+                string key = text.Substring(start, end - start);
+                SecretNameKind kind = SecretNames.Classify(key);
+                bool configured = options.AdditionalSinkNames.Count > 0 && options.AdditionalSinkNames.Contains(SecretNames.Normalize(key));
+                if (!configured && (kind == SecretNameKind.None || (kind == SecretNameKind.Weak && !oauthText)))
+                {
+                    continue;
+                }
+
+                string? value = ReadValue(text, start, end);
+                if (value is not null && IsEmbeddedSecret(value, options))
+                {
+                    return (key, value);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Reads the value after a key: <c>key=value</c>, <c>"key": "value"</c>, <c>&lt;key&gt;value&lt;/key&gt;</c>.</summary>
+        private static string? ReadValue(string text, int keyStart, int keyEnd)
+        {
+            bool quotedKey = keyStart > 0 && keyEnd < text.Length && text[keyStart - 1] is '"' or '\'' && text[keyEnd] == text[keyStart - 1];
+            bool xmlKey = keyStart > 0 && keyEnd < text.Length && text[keyStart - 1] == '<' && text[keyEnd] == '>';
+            int i = keyEnd;
+            if (xmlKey)
+            {
+                int close = text.IndexOf('<', i + 1);
+                return close < 0 ? null : text.Substring(i + 1, close - i - 1);
+            }
+
+            if (quotedKey)
+            {
+                i++;
+            }
+
+            while (i < text.Length && text[i] == ' ')
+            {
+                i++;
+            }
+
+            if (i >= text.Length || !(text[i] == '=' || (quotedKey && text[i] == ':')))
+            {
+                return null;
+            }
+
+            i++;
+            while (i < text.Length && text[i] == ' ')
+            {
+                i++;
+            }
+
+            if (i < text.Length && text[i] is '"' or '\'')
+            {
+                char quote = text[i];
+                int close = text.IndexOf(quote, i + 1);
+                return close < 0 ? null : text.Substring(i + 1, close - i - 1);
+            }
+
+            if (quotedKey)
+            {
+                // JSON values that are not strings (numbers, null, objects) are not secrets.
+                return null;
+            }
+
+            int valueEnd = i;
+            while (valueEnd < text.Length && !IsValueDelimiter(text[valueEnd]))
+            {
+                valueEnd++;
+            }
+
+            // client_secret=abc{hole}: only part of the value is in the text.
+            if (valueEnd < text.Length && text[valueEnd] == Hole)
+            {
+                return null;
+            }
+
+            return text.Substring(i, valueEnd - i);
+        }
+
+        private static bool IsEmbeddedSecret(string value, SecretOptions options)
+        {
+            if (value.IndexOf(Hole) >= 0)
+            {
+                return false;
+            }
+
+            foreach (char c in value)
+            {
+                // Values in bodies are URL-encoded tokens; regular expressions, format strings and markup are not secrets.
+                if (!char.IsLetterOrDigit(c) && "-._~%+/=!@#$*^".IndexOf(c) < 0)
+                {
+                    return false;
+                }
+            }
+
+            return SecretValues.IsSecret(value, options);
+        }
+
+        private static bool IsKeyChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
+
+        private static bool IsValueDelimiter(char c) => c is '&' or ';' or ',' or '"' or '\'' or '`' or Hole || char.IsWhiteSpace(c);
+    }
+}

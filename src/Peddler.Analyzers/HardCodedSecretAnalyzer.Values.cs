@@ -1,0 +1,423 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Peddler.Analyzers;
+
+public sealed partial class HardCodedSecretAnalyzer
+{
+    private sealed partial class Analysis
+    {
+        private const int MaxDepth = 6;
+
+        /// <summary>A constant string that reaches a sink, and the expression to report.</summary>
+        private readonly struct Leaf
+        {
+            public Leaf(SyntaxNode node, string value)
+            {
+                Node = node;
+                Value = value;
+            }
+
+            public SyntaxNode Node { get; }
+
+            public string Value { get; }
+        }
+
+        /// <summary>Cheap test before any name analysis: can this value hold a constant string at all?</summary>
+        private static bool MayCarryConstant(IOperation? value)
+        {
+            if (value is null)
+            {
+                return false;
+            }
+
+            IOperation v = Unwrap(value);
+            if (v.ConstantValue.HasValue)
+            {
+                return v.ConstantValue.Value is string && v is not INameOfOperation;
+            }
+
+            return v.Kind is OperationKind.Coalesce or OperationKind.Conditional or OperationKind.SwitchExpression
+                or OperationKind.LocalReference or OperationKind.FieldReference or OperationKind.PropertyReference
+                or OperationKind.SimpleAssignment or OperationKind.Invocation;
+        }
+
+        /// <summary>Reports every constant, non-placeholder string that <paramref name="value"/> can evaluate to.</summary>
+        private void ReportValue(OperationAnalysisContext context, IOperation value, string sink, SecretOptions options, bool replaceable = true)
+        {
+            var leaves = new List<Leaf>();
+            CollectLeaves(value, leaves, 0);
+            foreach (Leaf leaf in leaves)
+            {
+                if (SecretValues.IsSecret(leaf.Value, options))
+                {
+                    SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
+                    Report(context, node, sink, replaceable);
+                }
+            }
+        }
+
+        private void CollectLeaves(IOperation? operation, List<Leaf> leaves, int depth)
+        {
+            if (operation is null || depth > MaxDepth)
+            {
+                return;
+            }
+
+            IOperation op = Unwrap(operation);
+            switch (op)
+            {
+                case INameOfOperation:
+                    return;
+                case ICoalesceOperation coalesce:
+                    CollectLeaves(coalesce.Value, leaves, depth + 1);
+                    CollectLeaves(coalesce.WhenNull, leaves, depth + 1);
+                    return;
+                case IConditionalOperation { WhenFalse: not null } conditional:
+                    CollectLeaves(conditional.WhenTrue, leaves, depth + 1);
+                    CollectLeaves(conditional.WhenFalse, leaves, depth + 1);
+                    return;
+                case ISwitchExpressionOperation switchExpression:
+                    foreach (ISwitchExpressionArmOperation arm in switchExpression.Arms)
+                    {
+                        CollectLeaves(arm.Value, leaves, depth + 1);
+                    }
+
+                    return;
+                case ISimpleAssignmentOperation assignment:
+                    CollectLeaves(assignment.Value, leaves, depth + 1);
+                    return;
+            }
+
+            if (op.ConstantValue.HasValue)
+            {
+                if (op.ConstantValue.Value is string constant && !IsDeclaredSecretReference(op))
+                {
+                    leaves.Add(new Leaf(op.Syntax, constant));
+                }
+
+                return;
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    FollowLocal(local, leaves, depth);
+                    break;
+                case IFieldReferenceOperation { Field: { } field } reference
+                    when field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private:
+                    if (!IsSecretNamedInSource(field))
+                    {
+                        AddMemberInitializer(field, reference, leaves);
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } reference:
+                    if (!IsSecretNamedInSource(property))
+                    {
+                        AddMemberInitializer(property, reference, leaves);
+                    }
+
+                    break;
+                case IInvocationOperation { Arguments.Length: 0, TargetMethod: { MethodKind: MethodKind.Ordinary } method } invocation:
+                    if (!IsSecretNamedInSource(method))
+                    {
+                        AddMemberInitializer(method, invocation, leaves);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// A reference to a secret-named constant declared in source is reported at its declaration;
+        /// reporting every use as well would only repeat it.
+        /// </summary>
+        private static bool IsDeclaredSecretReference(IOperation op) => op switch
+        {
+            IFieldReferenceOperation field => IsSecretNamedInSource(field.Field),
+            ILocalReferenceOperation local => SecretNames.Classify(local.Local.Name) == SecretNameKind.Strong,
+            _ => false,
+        };
+
+        private static bool IsSecretNamedInSource(ISymbol symbol) =>
+            symbol.DeclaringSyntaxReferences.Length > 0 && SecretNames.Classify(symbol.Name) == SecretNameKind.Strong;
+
+        /// <summary>A local assigned once: follow its initializer (reported at the initializer's literals).</summary>
+        private void FollowLocal(ILocalReferenceOperation reference, List<Leaf> leaves, int depth)
+        {
+            ILocalSymbol local = reference.Local;
+            if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is null)
+            {
+                return;
+            }
+
+            if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator
+                || declarator.SyntaxTree != reference.Syntax.SyntaxTree)
+            {
+                return;
+            }
+
+            SyntaxNode? scope = declarator.Parent?.Parent;
+            if (scope is LocalDeclarationStatementSyntax statement)
+            {
+                scope = statement.Parent is GlobalStatementSyntax global ? global.Parent : statement.Parent;
+            }
+
+            if (scope is null || IsReassigned(scope, declarator, local.Name))
+            {
+                return;
+            }
+
+            IOperation? value = reference.SemanticModel.GetOperation(initializer.Value);
+            CollectLeaves(value, leaves, depth + 1);
+        }
+
+        /// <summary>Whether the local named <paramref name="name"/> is written anywhere in <paramref name="scope"/> besides its declaration (syntactic and conservative).</summary>
+        private static bool IsReassigned(SyntaxNode scope, VariableDeclaratorSyntax declarator, string name)
+        {
+            foreach (SyntaxNode node in scope.DescendantNodes())
+            {
+                if (node is not IdentifierNameSyntax identifier || identifier.Identifier.ValueText != name)
+                {
+                    continue;
+                }
+
+                SyntaxNode? parent = identifier.Parent;
+                switch (parent)
+                {
+                    case AssignmentExpressionSyntax assignment when assignment.Left == identifier:
+                    case PrefixUnaryExpressionSyntax:
+                    case PostfixUnaryExpressionSyntax:
+                    case RefExpressionSyntax:
+                        return true;
+                    case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
+                        return true;
+                    case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } when tuple.Parent is AssignmentExpressionSyntax deconstruction && deconstruction.Left == tuple:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A field written only by its initializer (readonly or private), a get-only
+        /// auto-property with an initializer, or a property or parameterless method whose body is a
+        /// constant: the constant is reported at the use.
+        /// </summary>
+        private static void AddMemberInitializer(ISymbol member, IOperation reference, List<Leaf> leaves)
+        {
+            if (member.DeclaringSyntaxReferences.Length != 1)
+            {
+                return;
+            }
+
+            SyntaxNode declaration = member.DeclaringSyntaxReferences[0].GetSyntax();
+            ExpressionSyntax? value = declaration switch
+            {
+                VariableDeclaratorSyntax { Initializer: { } init } variable when !IsWrittenInType(variable, variable.Identifier.ValueText) => init.Value,
+                PropertyDeclarationSyntax { ExpressionBody: { } body } => body.Expression,
+                PropertyDeclarationSyntax { Initializer: { } init, AccessorList: { } accessors } property
+                    when IsGetOnlyAuto(accessors) && !IsWrittenInType(property, property.Identifier.ValueText) => init.Value,
+                PropertyDeclarationSyntax { AccessorList: { } accessors } => SingleReturn(accessors),
+                MethodDeclarationSyntax { ExpressionBody: { } body } => body.Expression,
+                MethodDeclarationSyntax { Body: { Statements.Count: 1 } body } => (body.Statements[0] as ReturnStatementSyntax)?.Expression,
+                _ => null,
+            };
+            if (value is null)
+            {
+                return;
+            }
+
+            string? constant = null;
+            if (value.SyntaxTree == reference.Syntax.SyntaxTree && reference.SemanticModel is not null)
+            {
+                IOperation? op = reference.SemanticModel.GetOperation(value);
+                if (op is not null && Unwrap(op) is { ConstantValue.HasValue: true } c && c is not INameOfOperation)
+                {
+                    constant = c.ConstantValue.Value as string;
+                }
+            }
+            else
+            {
+                constant = EvaluateSyntax(value);
+            }
+
+            if (constant is not null)
+            {
+                leaves.Add(new Leaf(reference.Syntax, constant));
+            }
+        }
+
+        /// <summary>A getter that is a single <c>return</c> or arrow.</summary>
+        private static ExpressionSyntax? SingleReturn(AccessorListSyntax accessors)
+        {
+            foreach (AccessorDeclarationSyntax accessor in accessors.Accessors)
+            {
+                if (accessor.IsKind(SyntaxKind.GetAccessorDeclaration))
+                {
+                    return accessor.ExpressionBody?.Expression
+                        ?? (accessor.Body is { Statements.Count: 1 } body ? (body.Statements[0] as ReturnStatementSyntax)?.Expression : null);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether a member named <paramref name="name"/> is assigned anywhere in its type besides its declaration (syntactic and conservative).</summary>
+        private static bool IsWrittenInType(SyntaxNode declaration, string name)
+        {
+            TypeDeclarationSyntax? type = declaration.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            if (type is null)
+            {
+                return true;
+            }
+
+            foreach (SyntaxNode node in type.DescendantNodes())
+            {
+                if (node is not SimpleNameSyntax identifier || identifier.Identifier.ValueText != name)
+                {
+                    continue;
+                }
+
+                SyntaxNode target = identifier.Parent is MemberAccessExpressionSyntax { Name: var accessed } access && accessed == identifier ? access : identifier;
+                switch (target.Parent)
+                {
+                    case AssignmentExpressionSyntax assignment when assignment.Left == target:
+                    case PrefixUnaryExpressionSyntax:
+                    case PostfixUnaryExpressionSyntax:
+                    case RefExpressionSyntax:
+                        return true;
+                    case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsGetOnlyAuto(AccessorListSyntax accessors)
+        {
+            foreach (AccessorDeclarationSyntax accessor in accessors.Accessors)
+            {
+                if (!accessor.IsKind(SyntaxKind.GetAccessorDeclaration) || accessor.Body is not null || accessor.ExpressionBody is not null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Evaluates string literals, their concatenations and hole-free interpolated strings without a semantic model (declarations in other files).</summary>
+        private static string? EvaluateSyntax(ExpressionSyntax expression)
+        {
+            switch (expression)
+            {
+                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression):
+                    return literal.Token.ValueText;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return EvaluateSyntax(parenthesized.Expression);
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression):
+                    string? left = EvaluateSyntax(binary.Left);
+                    string? right = left is null ? null : EvaluateSyntax(binary.Right);
+                    return right is null ? null : left + right;
+                case InterpolatedStringExpressionSyntax interpolated:
+                    var text = new StringBuilder();
+                    foreach (InterpolatedStringContentSyntax content in interpolated.Contents)
+                    {
+                        if (content is not InterpolatedStringTextSyntax part)
+                        {
+                            return null;
+                        }
+
+                        text.Append(part.TextToken.ValueText);
+                    }
+
+                    return text.ToString();
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// <c>new AuthenticationHeaderValue("Basic", …)</c>: a constant base64 <c>id:secret</c>, or
+        /// <c>Convert.ToBase64String(Encoding.X.GetBytes(…))</c> over text whose part after the
+        /// first colon is written in source.
+        /// </summary>
+        private void AnalyzeBasicCredentials(OperationAnalysisContext context, IOperation value, SecretOptions options)
+        {
+            IOperation v = Unwrap(value);
+            if (v.ConstantValue.HasValue)
+            {
+                if (v.ConstantValue.Value is string encoded && DecodeBase64(encoded) is { } decoded)
+                {
+                    ReportCredentialText(context, v.Syntax, decoded, options);
+                }
+
+                return;
+            }
+
+            if (v is IInvocationOperation { TargetMethod.Name: "ToBase64String", Arguments.Length: >= 1 } toBase64
+                && Unwrap(toBase64.Arguments[0].Value) is IInvocationOperation { TargetMethod.Name: "GetBytes" } getBytes
+                && getBytes.Arguments.Length >= 1)
+            {
+                IOperation text = Unwrap(getBytes.Arguments[0].Value);
+                string? template = Template(text);
+                if (template is not null)
+                {
+                    ReportCredentialText(context, text.Syntax, template, options);
+                }
+            }
+        }
+
+        private void ReportCredentialText(OperationAnalysisContext context, SyntaxNode node, string text, SecretOptions options)
+        {
+            int colon = text.IndexOf(':');
+            if (colon < 0)
+            {
+                return;
+            }
+
+            string secret = text.Substring(colon + 1);
+            if (secret.IndexOf(Hole) < 0 && SecretValues.IsSecret(secret, options))
+            {
+                Report(context, node, "Basic credentials", replaceable: false);
+            }
+        }
+
+        private static string? DecodeBase64(string text)
+        {
+            if (text.Length < 4 || text.Length % 4 != 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                byte[] bytes = Convert.FromBase64String(text);
+                string decoded = Encoding.UTF8.GetString(bytes);
+                foreach (char c in decoded)
+                {
+                    if (c < 0x20 || c == '\uFFFD')
+                    {
+                        return null;
+                    }
+                }
+
+                return decoded;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace Peddler.Analyzers;
+
+/// <summary>
+/// Secret sinks matched by symbol: Peddler's own options and the OAuth client libraries users
+/// also call. A library's sinks are active only when the library is referenced (its types
+/// resolve in the compilation).
+/// </summary>
+internal sealed class KnownSecretSinks
+{
+    private static readonly string[] TestFrameworkAssemblies =
+    [
+        "xunit.core", "xunit.v3.core", "nunit.framework", "Microsoft.VisualStudio.TestPlatform.TestFramework",
+        "MSTest.TestFramework", "TUnit.Core", "Microsoft.Testing.Platform",
+    ];
+
+    private readonly INamedTypeSymbol? _peddlerOptions;
+    private readonly INamedTypeSymbol? _msalBuilder;
+    private readonly INamedTypeSymbol? _azureClientSecretCredential;
+    private readonly List<INamedTypeSymbol> _protocolRequests = new();
+    private readonly IMethodSymbol? _setEnvironmentVariable;
+    private readonly INamedTypeSymbol? _authenticationHeaderValue;
+    private readonly INamedTypeSymbol? _networkCredential;
+
+    public KnownSecretSinks(Compilation compilation)
+    {
+        _peddlerOptions = compilation.GetTypeByMetadataName("Peddler.PeddlerClientOptions");
+        _msalBuilder = compilation.GetTypeByMetadataName("Microsoft.Identity.Client.ConfidentialClientApplicationBuilder");
+        _azureClientSecretCredential = compilation.GetTypeByMetadataName("Azure.Identity.ClientSecretCredential");
+        foreach (string name in new[] { "Duende.IdentityModel.Client.ProtocolRequest", "IdentityModel.Client.ProtocolRequest" })
+        {
+            INamedTypeSymbol? type = compilation.GetTypeByMetadataName(name);
+            if (type is not null)
+            {
+                _protocolRequests.Add(type);
+            }
+        }
+
+        INamedTypeSymbol? environment = compilation.GetTypeByMetadataName("System.Environment");
+        if (environment is not null)
+        {
+            foreach (ISymbol member in environment.GetMembers("SetEnvironmentVariable"))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 2 } method)
+                {
+                    _setEnvironmentVariable = method;
+                }
+            }
+        }
+
+        _authenticationHeaderValue = compilation.GetTypeByMetadataName("System.Net.Http.Headers.AuthenticationHeaderValue");
+        _networkCredential = compilation.GetTypeByMetadataName("System.Net.NetworkCredential");
+    }
+
+    /// <summary>Whether the compilation is a test project (references a test framework).</summary>
+    public static bool ReferencesTestFramework(Compilation compilation)
+    {
+        foreach (AssemblyIdentity identity in compilation.ReferencedAssemblyNames)
+        {
+            foreach (string name in TestFrameworkAssemblies)
+            {
+                if (string.Equals(identity.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Returns a display name when <paramref name="property"/> is a known secret property.</summary>
+    public string? SecretProperty(IPropertySymbol property)
+    {
+        if (property.Name != "ClientSecret")
+        {
+            return null;
+        }
+
+        INamedTypeSymbol? type = property.ContainingType;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (_peddlerOptions is not null && SymbolEqualityComparer.Default.Equals(type, _peddlerOptions))
+        {
+            return "PeddlerClientOptions.ClientSecret";
+        }
+
+        foreach (INamedTypeSymbol request in _protocolRequests)
+        {
+            for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t, request))
+                {
+                    return type.Name + ".ClientSecret";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns a display name when <paramref name="parameter"/> of <paramref name="method"/> is a known secret parameter.</summary>
+    public string? SecretParameter(IMethodSymbol method, IParameterSymbol parameter)
+    {
+        INamedTypeSymbol? type = method.ContainingType;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (_msalBuilder is not null && method.Name == "WithClientSecret" && IsOrDerives(type, _msalBuilder))
+        {
+            return "ConfidentialClientApplicationBuilder.WithClientSecret";
+        }
+
+        if (_azureClientSecretCredential is not null && method.MethodKind == MethodKind.Constructor
+            && parameter.Name == "clientSecret" && SymbolEqualityComparer.Default.Equals(type, _azureClientSecretCredential))
+        {
+            return "ClientSecretCredential(clientSecret)";
+        }
+
+        if (parameter.Name == "password" && _networkCredential is not null && method.MethodKind == MethodKind.Constructor
+            && SymbolEqualityComparer.Default.Equals(type, _networkCredential))
+        {
+            // new NetworkCredential(clientId, clientSecret) for Basic client authentication.
+            return "NetworkCredential(password)";
+        }
+
+        if (parameter.Name == "password" && _protocolRequests.Count > 0)
+        {
+            string ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            if (ns == "Duende.IdentityModel.Client" || ns == "IdentityModel.Client" || ns == "Duende.IdentityModel" || ns == "IdentityModel")
+            {
+                return type.Name + "." + method.Name + "(password)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="method"/> is <c>Environment.SetEnvironmentVariable(string, string)</c>.</summary>
+    public bool IsSetEnvironmentVariable(IMethodSymbol method) =>
+        _setEnvironmentVariable is not null && SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, _setEnvironmentVariable);
+
+    /// <summary>Whether <paramref name="method"/> is a constructor of <c>AuthenticationHeaderValue</c>.</summary>
+    public bool IsAuthenticationHeaderValueConstructor(IMethodSymbol method) =>
+        _authenticationHeaderValue is not null && method.MethodKind == MethodKind.Constructor
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType, _authenticationHeaderValue);
+
+    private static bool IsOrDerives(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

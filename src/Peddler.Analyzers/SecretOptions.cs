@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Peddler.Analyzers;
+
+/// <summary>
+/// The <c>.editorconfig</c> options of PDL001. Read per syntax tree (an <c>[*.cs]</c> section),
+/// falling back to global options (<c>.globalconfig</c>).
+/// </summary>
+internal sealed class SecretOptions
+{
+    /// <summary>Comma-separated extra sink names, matched after normalisation (case, <c>_</c>, <c>-</c> ignored).</summary>
+    public const string AdditionalSinkNamesKey = "peddler.PDL001.additional_sink_names";
+
+    /// <summary>Comma-separated extra placeholder regular expressions (case-insensitive; write a comma inside a pattern as <c>\x2C</c>).</summary>
+    public const string AdditionalPlaceholderPatternsKey = "peddler.PDL001.additional_placeholder_patterns";
+
+    /// <summary><c>true</c> to analyse test projects too (default <c>false</c>).</summary>
+    public const string AnalyzeTestProjectsKey = "peddler.PDL001.analyze_test_projects";
+
+    /// <summary>The MSBuild property that marks test projects, made visible by the package's build props.</summary>
+    public const string IsTestProjectKey = "build_property.IsTestProject";
+
+    /// <summary>The defaults.</summary>
+    public static readonly SecretOptions Default = new(new HashSet<string>(StringComparer.Ordinal), [], analyzeTestProjects: false);
+
+    private static readonly ConcurrentDictionary<(string?, string?, string?), SecretOptions> Cache = new();
+
+    private SecretOptions(HashSet<string> additionalSinkNames, Regex[] placeholderPatterns, bool analyzeTestProjects)
+    {
+        AdditionalSinkNames = additionalSinkNames;
+        PlaceholderPatterns = placeholderPatterns;
+        AnalyzeTestProjects = analyzeTestProjects;
+    }
+
+    /// <summary>Normalised extra sink names.</summary>
+    public HashSet<string> AdditionalSinkNames { get; }
+
+    /// <summary>Extra placeholder patterns.</summary>
+    public Regex[] PlaceholderPatterns { get; }
+
+    /// <summary>Whether test projects are analysed.</summary>
+    public bool AnalyzeTestProjects { get; }
+
+    /// <summary>Reads the options that apply to <paramref name="tree"/>.</summary>
+    public static SecretOptions For(AnalyzerOptions options, SyntaxTree tree)
+    {
+        AnalyzerConfigOptionsProvider provider = options.AnalyzerConfigOptionsProvider;
+        AnalyzerConfigOptions treeOptions = provider.GetOptions(tree);
+        string? sinks = Read(treeOptions, provider.GlobalOptions, AdditionalSinkNamesKey);
+        string? patterns = Read(treeOptions, provider.GlobalOptions, AdditionalPlaceholderPatternsKey);
+        string? tests = Read(treeOptions, provider.GlobalOptions, AnalyzeTestProjectsKey);
+        if (sinks is null && patterns is null && tests is null)
+        {
+            return Default;
+        }
+
+        return Cache.GetOrAdd((sinks, patterns, tests), static key => Parse(key.Item1, key.Item2, key.Item3));
+    }
+
+    private static string? Read(AnalyzerConfigOptions tree, AnalyzerConfigOptions global, string key) =>
+        tree.TryGetValue(key, out string? value) || global.TryGetValue(key, out value) ? value : null;
+
+    private static SecretOptions Parse(string? sinks, string? patterns, string? tests)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (sinks is not null)
+        {
+            foreach (string name in sinks.Split(','))
+            {
+                string normalized = SecretNames.Normalize(name.Trim());
+                if (normalized.Length > 0)
+                {
+                    names.Add(normalized);
+                }
+            }
+        }
+
+        Regex[] regexes = patterns is null ? [] : SecretValues.Compile(patterns.Split(','));
+        bool analyzeTests = tests is not null && tests.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+        return new SecretOptions(names, regexes, analyzeTests);
+    }
+}

@@ -1,0 +1,96 @@
+namespace Peddler.Analyzers.Tests;
+
+/// <summary>
+/// Minimal stand-ins for the third-party APIs PDL001 knows by symbol, with their real namespaces
+/// and member names, so tests can reference them without the packages.
+/// </summary>
+internal static class Stubs
+{
+    public const string Source = """
+        #nullable enable
+        namespace Microsoft.Extensions.Configuration
+        {
+            public interface IConfiguration
+            {
+                string? this[string key] { get; set; }
+                IConfigurationSection GetSection(string key);
+            }
+
+            public interface IConfigurationSection : IConfiguration
+            {
+                string? Value { get; set; }
+            }
+
+            public interface IConfigurationRoot : IConfiguration { }
+
+            public sealed class ConfigurationManager : IConfigurationRoot
+            {
+                public string? this[string key] { get => null; set { } }
+                public IConfigurationSection GetSection(string key) => null!;
+            }
+
+            public static class ConfigurationBinder
+            {
+                public static T? GetValue<T>(this IConfiguration configuration, string key) => default;
+                public static T GetValue<T>(this IConfiguration configuration, string key, T defaultValue) => defaultValue;
+            }
+        }
+
+        namespace Microsoft.AspNetCore.Builder
+        {
+            public sealed class WebApplicationBuilder
+            {
+                public Microsoft.Extensions.Configuration.ConfigurationManager Configuration { get; } = new();
+            }
+        }
+
+        namespace Microsoft.Identity.Client
+        {
+            public sealed class ConfidentialClientApplicationBuilder
+            {
+                public static ConfidentialClientApplicationBuilder Create(string clientId) => new();
+                public ConfidentialClientApplicationBuilder WithClientSecret(string clientSecret) => this;
+                public ConfidentialClientApplicationBuilder WithTenantId(string tenantId) => this;
+            }
+        }
+
+        namespace Azure.Identity
+        {
+            public class ClientSecretCredential
+            {
+                public ClientSecretCredential(string tenantId, string clientId, string clientSecret) { }
+            }
+        }
+
+        namespace Duende.IdentityModel.Client
+        {
+            public class ProtocolRequest
+            {
+                public string? Address { get; set; }
+                public string? ClientId { get; set; }
+                public string? ClientSecret { get; set; }
+            }
+
+            public class ClientCredentialsTokenRequest : ProtocolRequest
+            {
+                public string? Scope { get; set; }
+            }
+
+            public class BasicAuthenticationHeaderValue
+            {
+                public BasicAuthenticationHeaderValue(string userName, string password) { }
+            }
+        }
+
+        namespace IdentityModel.Client
+        {
+            public class ProtocolRequest
+            {
+                public string? ClientId { get; set; }
+                public string? ClientSecret { get; set; }
+            }
+
+            public class ClientCredentialsTokenRequest : ProtocolRequest { }
+        }
+        """;
+}

@@ -1,0 +1,70 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Peddler.Analyzers.Tests;
+
+/// <summary>Runs analyzer and code-fix tests with the .NET 8 references, Peddler.Client and the third-party stubs.</summary>
+internal static class Verify
+{
+    /// <summary>Checks that <paramref name="source"/> produces exactly the diagnostics in its markup.</summary>
+    public static Task AnalyzerAsync<TAnalyzer>(string source, string? editorConfig = null, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new() =>
+        AnalyzerAsync<TAnalyzer>(source, editorConfig, [], expected);
+
+    /// <summary>As <see cref="AnalyzerAsync{TAnalyzer}(string, string?, DiagnosticResult[])"/>, with extra metadata references.</summary>
+    public static Task AnalyzerAsync<TAnalyzer>(string source, string? editorConfig, MetadataReference[] references, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            TestCode = source,
+            ReferenceAssemblies = TestEnvironment.ReferenceAssemblies,
+        };
+        Configure(test.TestState, editorConfig);
+        test.TestState.AdditionalReferences.AddRange(references);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>Checks that the fix with <paramref name="equivalenceKey"/> turns <paramref name="source"/> into <paramref name="fixedSource"/>.</summary>
+    public static Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, string? equivalenceKey = null, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            ReferenceAssemblies = TestEnvironment.ReferenceAssemblies,
+            CodeActionEquivalenceKey = equivalenceKey,
+        };
+        Configure(test.TestState, null);
+        Configure(test.FixedState, null);
+        test.ExpectedDiagnostics.AddRange(expected);
+        if (source == fixedSource)
+        {
+            // No fix is offered: nothing may change.
+            test.NumberOfIncrementalIterations = 0;
+            test.NumberOfFixAllIterations = 0;
+        }
+
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    private static void Configure(SolutionState state, string? editorConfig)
+    {
+        state.AdditionalReferences.Add(TestEnvironment.PeddlerClient);
+        state.Sources.Add(("/0/Stubs.cs", Stubs.Source));
+        if (editorConfig is not null)
+        {
+            // A global config (is_global = true) carries build properties; an .editorconfig applies to files.
+            string path = editorConfig.StartsWith("is_global", System.StringComparison.Ordinal) ? "/.globalconfig" : "/.editorconfig";
+            state.AnalyzerConfigFiles.Add((path, editorConfig));
+        }
+    }
+}
