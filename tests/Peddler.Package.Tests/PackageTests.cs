@@ -26,6 +26,8 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         Assert.Contains("analyzers/dotnet/cs/Peddler.Analyzers.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Peddler.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
+        Assert.Contains("build/Peddler.Generators.props", entries);
+        Assert.Contains("buildTransitive/Peddler.Generators.props", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
         Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
     }
