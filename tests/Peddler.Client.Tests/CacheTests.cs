@@ -27,6 +27,21 @@ public class CacheTests
     }
 
     [Fact]
+    public async Task With_the_system_clock_an_already_due_token_is_not_served_from_the_cache()
+    {
+        // expires_in 0: the refresh point is the moment of the response, so the coarse-clock fast
+        // path of TimeProvider.System must miss.
+        await using TestEnvironment env = await TestEnvironment.StartAsync(tokenLifetime: TimeSpan.Zero);
+        var tokens = new CarrierTokens(env.Http, env.Options());
+
+        PeddlerAccessToken first = await tokens.GetTokenAsync();
+        PeddlerAccessToken second = await tokens.GetTokenAsync();
+
+        Assert.NotSame(first, second);
+        Assert.Equal(2, env.Server.TokenRequestCount);
+    }
+
+    [Fact]
     public async Task The_token_is_renewed_at_ExpiresAt_minus_the_refresh_margin()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
