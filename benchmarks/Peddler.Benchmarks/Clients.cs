@@ -1,0 +1,7 @@
+using Peddler;
+
+namespace Peddler.Benchmarks;
+
+/// <summary>The client every runtime benchmark measures, generated as a user's would be.</summary>
+[PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 900001")]
+public sealed partial class BenchTokens;

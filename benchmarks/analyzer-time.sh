@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Build-time cost of the Peddler generator (and of the Peddler analyzers, when src/Peddler.Analyzers
+# builds) on a generated consumer project of 2,000 files with 200 [PeddlerClient] classes, as the
+# compiler itself reports it with -p:ReportAnalyzer=true.
+#
+#   benchmarks/analyzer-time.sh [work-dir] [runs]
+#
+# Writes the project to work-dir (default: a new temp folder), builds it once to restore and warm
+# the compiler server, then rebuilds only the consumer `runs` times (default 3) and prints, per run,
+# the compiler's generator and analyzer execution times for the Peddler assemblies, per 1,000 files.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="${1:-$(mktemp -d -t peddler-analyzer-time.XXXXXX)}"
+runs="${2:-3}"
+files=2000
+mkdir -p "$work"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+with_analyzers=""
+if [ -f "$root/src/Peddler.Analyzers/Peddler.Analyzers.csproj" ] \
+   && dotnet build -c Release "$root/src/Peddler.Analyzers/Peddler.Analyzers.csproj" -nologo -v:q >"$work/analyzers-build.log" 2>&1; then
+  with_analyzers="--with-analyzers"
+  echo "Peddler.Analyzers builds: measuring the generator and the analyzers"
+else
+  echo "Peddler.Analyzers is missing or does not build (see $work/analyzers-build.log): measuring the generator only"
+fi
+
+PEDDLER_REPO_ROOT="$root" dotnet run -c Release --project "$root/benchmarks/Peddler.Benchmarks" -- \
+  --generate-project "$work/Consumer" $with_analyzers
+
+# Restore, build the referenced projects, start the compiler server.
+dotnet build -c Release "$work/Consumer" -nologo -v:q >"$work/warmup.log" 2>&1 || { cat "$work/warmup.log"; exit 1; }
+
+for run in $(seq 1 "$runs"); do
+  log="$work/build-$run.log"
+  dotnet build -c Release "$work/Consumer" --no-restore --no-dependencies --no-incremental \
+    -p:ReportAnalyzer=true -v:detailed -nologo -clp:PerformanceSummary >"$log" 2>&1 || { tail -50 "$log"; exit 1; }
+  echo "--- run $run ($log)"
+  # The compiler's own report: totals, then one line per assembly and per generator/analyzer type.
+  grep -E "Total (analyzer|generator) execution time|^ +[0-9.<]+ +[0-9<]+ +Peddler\.|[0-9]+ ms +Csc +[0-9]+ calls" "$log" \
+    | sed -E 's/^[[:space:]]+/  /; s/, Version=[^ ]*, Culture=[^ ]*, PublicKeyToken=[^ ]*//' || true
+  awk -v files="$files" '
+    /Total generator execution time/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) gen = $i }
+    /Total analyzer execution time/  { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) ana = $i }
+    /^ +[0-9.]+ +[0-9<]+ +Peddler\.Generators,/ { pgen = $1 }
+    /^ +[0-9.]+ +[0-9<]+ +Peddler\.Analyzers,/  { pana = $1 }
+    /[0-9]+ ms +Csc +[0-9]+ calls/ { csc = $1 }
+    END {
+      printf "  per 1,000 files: Peddler generator %.1f ms, Peddler analyzers %s, all generators %.1f ms, all analyzers %.1f ms, Csc task %s ms\n",
+        pgen * 1000000 / files, (pana == "" ? "n/a" : sprintf("%.1f ms", pana * 1000000 / files)), gen * 1000000 / files, ana * 1000000 / files,
+        (csc == "" ? "n/a" : sprintf("%.0f (whole compile of %d files)", csc, files))
+    }' "$log"
+done
