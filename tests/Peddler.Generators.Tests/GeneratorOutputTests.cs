@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -31,13 +31,15 @@ public class GeneratorOutputTests
 
         GeneratedSourceResult generated = Assert.Single(result.Results.Single().GeneratedSources);
         string actual = generated.SourceText.ToString();
-        string expectedPath = ExpectedPath(name);
+        string fileName = name + ".g.cs";
         if (Environment.GetEnvironmentVariable("PEDDLER_UPDATE_EXPECTED") == "1")
         {
-            File.WriteAllText(expectedPath, actual);
+            // Regenerate the checked-in file; the comparison below then reads the copy in the output folder of the next build.
+            File.WriteAllText(Path.Combine(ExpectedSourceDirectory, fileName), actual);
+            return;
         }
 
-        Assert.Equal(File.ReadAllText(expectedPath), actual);
+        Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Expected", fileName)), actual);
     }
 
     [Theory]
@@ -99,6 +101,7 @@ public class GeneratorOutputTests
 
     private static string Source(string name) => TestSources.Valid.Single(v => v.Name == name).Source;
 
-    private static string ExpectedPath(string name, [CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Expected", name + ".g.cs");
+    private static string ExpectedSourceDirectory { get; } = typeof(GeneratorOutputTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ExpectedSourceDirectory").Value!;
 }
