@@ -52,9 +52,6 @@ public sealed class PeddlerClientDescriptor
     /// <summary>The requested scopes as written in the attribute.</summary>
     public string Scopes { get; }
 
-    /// <summary>Whether the scopes take the carrier id from <see cref="PeddlerClientOptions.CarrierId"/>.</summary>
-    public bool UsesRunTimeCarrierId => Scopes.Contains(Internal.PeddlerScopes.CarrierIdPlaceholder, StringComparison.Ordinal);
-
     /// <summary>Source-generated metadata of <see cref="PeddlerTokenResponse"/>.</summary>
     public JsonTypeInfo<PeddlerTokenResponse> TokenResponseTypeInfo { get; }
 

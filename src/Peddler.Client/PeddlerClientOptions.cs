@@ -9,9 +9,6 @@ namespace Peddler;
 /// <remarks><see cref="ToString"/> never prints <see cref="ClientSecret"/>.</remarks>
 public sealed class PeddlerClientOptions
 {
-    /// <summary>The configuration section name used in examples: <c>"Peddler"</c>.</summary>
-    public const string DefaultSectionName = "Peddler";
-
     /// <summary>Your application's client id, as issued by Peddler. Required.</summary>
     public string? ClientId { get; set; }
 

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Peddler.Analyzers;
+using Peddler.Internal;
 
 namespace Peddler.CodeFixes;
 
@@ -21,8 +22,6 @@ namespace Peddler.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ScopesCodeFixProvider)), Shared]
 public sealed class ScopesCodeFixProvider : CodeFixProvider
 {
-    private const string CarrierIdPlaceholder = "{CarrierId}";
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.MissingCarrierScopeId,
@@ -56,11 +55,11 @@ public sealed class ScopesCodeFixProvider : CodeFixProvider
             {
                 case DiagnosticDescriptors.MissingCarrierScopeId:
                     Register(context, diagnostic, "Take the carrier id from PeddlerClientOptions.CarrierId ({CarrierId})", expression, literal is null
-                        ? SyntaxFactory.BinaryExpression(SyntaxKind.AddExpression, expression.WithoutTrivia(), Literal(" " + CarrierIdPlaceholder))
-                        : Literal(literal.TrimEnd(' ') + " " + CarrierIdPlaceholder));
+                        ? SyntaxFactory.BinaryExpression(SyntaxKind.AddExpression, expression.WithoutTrivia(), Literal(" " + PeddlerScopes.CarrierIdPlaceholder))
+                        : Literal(literal.TrimEnd(' ') + " " + PeddlerScopes.CarrierIdPlaceholder));
                     break;
                 case DiagnosticDescriptors.DocumentationPlaceholderInScopesId when literal is not null && token is not null:
-                    Register(context, diagnostic, "Replace '" + token + "' with {CarrierId}", expression, Literal(ReplaceToken(literal, token, CarrierIdPlaceholder)));
+                    Register(context, diagnostic, "Replace '" + token + "' with {CarrierId}", expression, Literal(ReplaceToken(literal, token, PeddlerScopes.CarrierIdPlaceholder)));
                     break;
                 case DiagnosticDescriptors.EmptyScopeTokenId when literal is not null:
                     Register(context, diagnostic, "Separate scopes with single spaces", expression, Literal(string.Join(" ", PeddlerClientAttributeAnalyzer.SplitLeniently(literal))));

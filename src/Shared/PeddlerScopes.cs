@@ -73,9 +73,5 @@ namespace Peddler.Internal
 
             return true;
         }
-
-        /// <summary>Whether the token names the carrier (anything but the two fixed Peddler scopes).</summary>
-        public static bool IsCarrierToken(string token) =>
-            token != Default && token != Authenticated;
     }
 }
