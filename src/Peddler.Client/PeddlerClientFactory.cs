@@ -38,7 +38,8 @@ public static class PeddlerClientFactory
             options,
             TClient.Descriptor,
             timeProvider,
-            settings => new PeddlerClientDiagnostics(name, settings.TokenEndpoint, logger, instruments));
+            settings => new PeddlerClientDiagnostics(name, settings.TokenEndpoint, logger, instruments),
+            sharedCache: null);
         return TClient.Create(provider);
     }
 }

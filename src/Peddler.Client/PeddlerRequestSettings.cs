@@ -47,6 +47,11 @@ internal sealed class PeddlerRequestSettings
 
     public TimeSpan MaxRetryAfter { get; }
 
+    private string? _sharedCacheKey;
+
+    /// <summary>The key of these settings' token in a shared cache (derived once, on first use; reveals no secret).</summary>
+    public string SharedCacheKey => _sharedCacheKey ??= Caching.PeddlerTokenCacheContext.DeriveKey(TokenEndpoint, ClientId, Scope, ClientSecret);
+
     public static PeddlerRequestSettings From(PeddlerClientOptions options, PeddlerClientDescriptor descriptor)
     {
         string prefix = $"{descriptor.ClientName}: ";

@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Peddler.Caching;
 using Peddler.Diagnostics;
 
 namespace Peddler;
@@ -22,6 +23,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private readonly PeddlerRequestSettings _settings;
     private readonly ReadOnlyMemory<byte> _requestBody;
     private readonly PeddlerClientDiagnostics _diagnostics;
+
+    // A second-level cache shared with other instances (e.g. Redis), or null; consulted only where
+    // the provider would call the token endpoint.
+    private readonly PeddlerSharedTokenCache? _sharedCache;
+    private readonly IDisposable? _sharedCacheSubscription;
 
     // With the system clock a cache hit reads the coarse monotonic clock (Environment.TickCount64,
     // a few ns) instead of the fine one (Stopwatch, ~25 ns on a VM): millisecond resolution is
@@ -49,7 +55,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <param name="timeProvider">The clock for expiry, refresh and retry delays; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are incomplete or invalid; the message names the setting, never the secret.</exception>
     public PeddlerTokenProvider(HttpClient httpClient, PeddlerClientOptions options, PeddlerClientDescriptor descriptor, TimeProvider? timeProvider = null)
-        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), null, options, descriptor, timeProvider, null)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), null, options, descriptor, timeProvider, null, null)
     {
     }
 
@@ -64,7 +70,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         PeddlerClientOptions options,
         PeddlerClientDescriptor descriptor,
         TimeProvider? timeProvider,
-        Func<PeddlerRequestSettings, PeddlerClientDiagnostics>? diagnostics)
+        Func<PeddlerRequestSettings, PeddlerClientDiagnostics>? diagnostics,
+        PeddlerSharedTokenCache? sharedCache)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -79,6 +86,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             ?? new PeddlerClientDiagnostics(descriptor.ClientName, _settings.TokenEndpoint, null, null);
         _cacheHits = _diagnostics.Instruments.CacheHits;
         _clientTag = _diagnostics.ClientTag;
+        _sharedCache = sharedCache;
+        _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
     }
 
     /// <summary>The token endpoint this provider calls: the options' override or the environment's.</summary>
@@ -120,6 +129,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <inheritdoc />
     public void InvalidateToken(PeddlerAccessToken? rejectedToken = null)
     {
+        PeddlerAccessToken? dropped = InvalidateLocal(rejectedToken);
+        if (dropped is not null && _sharedCache is not null)
+        {
+            // Fleet-wide: the shared cache never throws for its own failures; nothing to wait for here.
+            _ = _sharedCache.InvalidateAsync(new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, dropped, "invalidate"), dropped, CancellationToken.None);
+        }
+    }
+
+    private PeddlerAccessToken? InvalidateLocal(PeddlerAccessToken? rejectedToken)
+    {
         CacheEntry? entry = Volatile.Read(ref _entry);
         if (entry is not null
             && (rejectedToken is null || ReferenceEquals(entry.Token, rejectedToken))
@@ -127,6 +146,19 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         {
             _diagnostics.Invalidated(entry.Token);
             SignalCacheChanged();
+            return entry.Token;
+        }
+
+        return null;
+    }
+
+    /// <summary>Drops the cached token if its fingerprint is <paramref name="fingerprint"/>: another instance saw it refused.</summary>
+    private void InvalidateFingerprint(string fingerprint)
+    {
+        CacheEntry? entry = Volatile.Read(ref _entry);
+        if (entry is not null && entry.Token.Fingerprint == fingerprint)
+        {
+            InvalidateLocal(entry.Token);
         }
     }
 
@@ -211,9 +243,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private async Task<PeddlerAccessToken> AcquireAndCacheAsync(string trigger)
     {
         long startedAt = _timeProvider.GetTimestamp();
-        PeddlerAccessToken token = await PeddlerTokenRequest
-            .AcquireAsync(_httpClient ?? _createHttpClient!(), _settings, _descriptor, _requestBody, _timeProvider, _diagnostics, trigger)
-            .ConfigureAwait(false);
+        PeddlerAccessToken token;
+        if (_sharedCache is null)
+        {
+            token = await RequestTokenAsync(trigger).ConfigureAwait(false);
+        }
+        else
+        {
+            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, Volatile.Read(ref _entry)?.Token, trigger);
+            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(trigger), CancellationToken.None).ConfigureAwait(false);
+        }
 
         TimeSpan lifetime = token.ExpiresAt - _timeProvider.GetUtcNow();
         if (lifetime < TimeSpan.Zero)
@@ -229,6 +268,9 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         SignalCacheChanged();
         return token;
     }
+
+    private Task<PeddlerAccessToken> RequestTokenAsync(string trigger) =>
+        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), _settings, _descriptor, _requestBody, _timeProvider, _diagnostics, trigger);
 
     /// <summary>A cached token and when it is renewed.</summary>
     internal sealed class CacheEntry(PeddlerAccessToken token, long requestedAt, long refreshAt, long refreshAtTickCount)

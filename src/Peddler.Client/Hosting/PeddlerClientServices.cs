@@ -30,7 +30,8 @@ internal sealed class PeddlerClientServices<TClient>
             options,
             TClient.Descriptor,
             services.GetService<TimeProvider>(),
-            settings => new PeddlerClientDiagnostics(name, settings.TokenEndpoint, logger, instruments));
+            settings => new PeddlerClientDiagnostics(name, settings.TokenEndpoint, logger, instruments),
+            services.GetKeyedService<Caching.PeddlerSharedTokenCache>(name));
         Client = TClient.Create(Provider);
         BackgroundRefresh = options.BackgroundRefresh;
     }
