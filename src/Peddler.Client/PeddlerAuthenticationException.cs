@@ -4,27 +4,28 @@ using System.Net;
 namespace Peddler;
 
 /// <summary>
-/// The token endpoint refused the request with an OAuth 2.0 error response (RFC 6749 §5.2),
-/// e.g. Peddler's <c>403 {"error":"access_denied","error_description":"Invalid subject: test"}</c>
-/// or a standard server's <c>401 invalid_client</c> / <c>400 invalid_scope</c>. Never retried.
+/// The token endpoint refused the request with an OAuth 2.0 error response (RFC 6749 §5.2) on a
+/// 4xx status other than 408 and 429, e.g. Peddler's
+/// <c>403 {"error":"access_denied","error_description":"Invalid subject: test"}</c> or a standard
+/// server's <c>401 invalid_client</c> / <c>400 invalid_scope</c>. Never retried; the refusal is
+/// remembered for a back-off window (see <see cref="PeddlerTokenProvider.ResetRefusal"/>). A 5xx,
+/// 408 or 429 is never this exception, whatever its body says.
 /// </summary>
 public sealed class PeddlerAuthenticationException : PeddlerException
 {
     /// <summary>Creates the exception from the fields of an OAuth error response.</summary>
     public PeddlerAuthenticationException(HttpStatusCode statusCode, string error, string? errorDescription, string? errorUri)
-        : base(FormatMessage(statusCode, error, errorDescription))
+        : base(FormatMessage(statusCode, error, errorDescription), statusCode, error ?? throw new ArgumentNullException(nameof(error)))
     {
-        StatusCode = statusCode;
-        Error = error;
         ErrorDescription = errorDescription;
         ErrorUri = errorUri;
     }
 
     /// <summary>The HTTP status of the response, e.g. <see cref="HttpStatusCode.Forbidden"/>.</summary>
-    public HttpStatusCode StatusCode { get; }
+    public new HttpStatusCode StatusCode => base.StatusCode.GetValueOrDefault();
 
     /// <summary>The OAuth <c>error</c> code as sent, e.g. <c>access_denied</c>.</summary>
-    public string Error { get; }
+    public new string Error => base.Error!;
 
     /// <summary>The OAuth <c>error_description</c>, if the server sent one.</summary>
     public string? ErrorDescription { get; }

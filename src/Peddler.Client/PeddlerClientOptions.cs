@@ -32,23 +32,50 @@ public sealed class PeddlerClientOptions
     public string? CarrierId { get; set; }
 
     /// <summary>
-    /// How long before <see cref="PeddlerAccessToken.ExpiresAt"/> a cached token is renewed.
-    /// Default 60 seconds; never more than half of the token's lifetime.
+    /// How long before <see cref="PeddlerAccessToken.ExpiresAt"/> a cached token starts being
+    /// renewed: from that point the first caller starts one renewal in the background while every
+    /// caller keeps getting the current token, until it expires (less a clock-skew allowance of
+    /// 5 seconds, at most a quarter of the lifetime). Default 10 minutes: with Peddler's 2-hour
+    /// tokens a renewal has 10 minutes — three overall <see cref="Timeout"/>s and their retries — to
+    /// succeed before any caller waits. Never more than half of the token's lifetime.
     /// </summary>
-    public TimeSpan RefreshMargin { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RefreshMargin { get; set; } = DefaultRefreshMargin;
+
+    /// <summary>The default <see cref="RefreshMargin"/>: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultRefreshMargin = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The lifetime assumed when a token response has no <c>expires_in</c> (RFC 6749 makes it
-    /// optional). Default 5 minutes.
+    /// optional). Default 5 minutes. Like every lifetime, at most 24 hours.
     /// </summary>
     public TimeSpan DefaultTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The overall time one token acquisition may take, retries and waits included. Default
-    /// 3 minutes (the timeout Peddler's examples intend). When it elapses,
+    /// 3 minutes (the timeout Peddler's documentation gives). When it elapses,
     /// <c>GetTokenAsync</c> throws <see cref="TimeoutException"/>.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// The time one attempt (request sent, status and whole body received) may take before it is
+    /// abandoned and retried as a transient failure, inside the overall <see cref="Timeout"/>.
+    /// Default 20 seconds, so that an endpoint that accepts the connection and never answers is
+    /// retried instead of holding the first call for minutes. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+    /// leaves only the overall timeout.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The largest token or error response body read, in bytes. Default 256 KiB (64 times a large
+    /// JWT). A response that declares a larger <c>Content-Length</c> is refused before its body
+    /// is read, and one that sends more is abandoned as soon as it passes the limit: a
+    /// <see cref="PeddlerProtocolException"/> (or, on a 5xx, 408 or 429, a transient failure).
+    /// </summary>
+    public int MaxResponseSize { get; set; } = DefaultMaxResponseSize;
+
+    /// <summary>The default <see cref="MaxResponseSize"/>: 256 KiB.</summary>
+    public const int DefaultMaxResponseSize = 256 * 1024;
 
     /// <summary>
     /// How many times a transient failure (connection error, 408, 429, 5xx) is retried after the

@@ -23,7 +23,21 @@ internal sealed class PeddlerRequestSettings
         RetryBaseDelay = options.RetryBaseDelay;
         MaxRetryDelay = options.MaxRetryDelay;
         MaxRetryAfter = options.MaxRetryAfter;
+        AttemptTimeout = options.AttemptTimeout;
+        MaxResponseSize = options.MaxResponseSize;
     }
+
+    /// <summary>The longest lifetime a token is given, whatever <c>expires_in</c> says: 24 hours.</summary>
+    public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The clock-skew allowance: a cached token is served until this long before it expires
+    /// (at most a quarter of its lifetime), so that it is still valid when the API checks it.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest accepted <see cref="PeddlerClientOptions.MaxResponseSize"/>: 64 MiB.</summary>
+    public const int MaxResponseSizeLimit = 64 * 1024 * 1024;
 
     public string ClientId { get; }
 
@@ -46,6 +60,10 @@ internal sealed class PeddlerRequestSettings
     public TimeSpan MaxRetryDelay { get; }
 
     public TimeSpan MaxRetryAfter { get; }
+
+    public TimeSpan AttemptTimeout { get; }
+
+    public int MaxResponseSize { get; }
 
     private string? _sharedCacheKey;
 
@@ -118,7 +136,15 @@ internal sealed class PeddlerRequestSettings
             || (options.RetryBaseDelay < TimeSpan.Zero && Add($"{key(nameof(options.RetryBaseDelay))} must not be negative.", nameof(options.RetryBaseDelay)))
             || (options.MaxRetryDelay < TimeSpan.Zero && Add($"{key(nameof(options.MaxRetryDelay))} must not be negative.", nameof(options.MaxRetryDelay)))
             || (options.MaxRetryAfter < TimeSpan.Zero && Add($"{key(nameof(options.MaxRetryAfter))} must not be negative.", nameof(options.MaxRetryAfter)))
-            || (options.MaxRetries < 0 && Add($"{key(nameof(options.MaxRetries))} must not be negative.", nameof(options))))
+            || (options.MaxRetries < 0 && Add($"{key(nameof(options.MaxRetries))} must not be negative.", nameof(options)))
+            || (options.AttemptTimeout <= TimeSpan.Zero && options.AttemptTimeout != System.Threading.Timeout.InfiniteTimeSpan
+                && Add($"{key(nameof(options.AttemptTimeout))} must be positive (or Timeout.InfiniteTimeSpan).", nameof(options.AttemptTimeout)))
+            || (options.AttemptTimeout > TimeSpan.FromMilliseconds(uint.MaxValue - 1)
+                && Add($"{key(nameof(options.AttemptTimeout))} must be at most 49 days.", nameof(options.AttemptTimeout)))
+            || (options.Timeout > TimeSpan.FromMilliseconds(uint.MaxValue - 1)
+                && Add($"{key(nameof(options.Timeout))} must be at most 49 days.", nameof(options.Timeout)))
+            || ((options.MaxResponseSize < 1024 || options.MaxResponseSize > MaxResponseSizeLimit)
+                && Add($"{key(nameof(options.MaxResponseSize))} must be between 1024 bytes and 64 MiB.", nameof(options.MaxResponseSize))))
         {
             return problems;
         }

@@ -11,7 +11,8 @@ namespace Peddler;
 
 /// <summary>
 /// The token machinery behind every generated client: builds Peddler's token request, retries
-/// transient failures, validates the response, caches the token until its refresh point and
+/// transient failures, validates the response, caches the token, renews it in the background
+/// from its refresh point while still serving it, remembers refusals for a back-off window and
 /// makes concurrent callers share one request. Generated classes hold one instance each.
 /// </summary>
 public sealed class PeddlerTokenProvider : IPeddlerTokenClient
@@ -44,6 +45,15 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     // The in-flight request shared by every caller that missed the cache; guarded by _gate.
     private readonly object _gate = new();
     private Task<PeddlerAccessToken>? _inflight;
+
+    // A remembered refusal and how many came in a row; guarded by _gate.
+    private Refusal? _refusal;
+    private int _refusals;
+
+    // Renewals in the refresh window that failed in a row, and the timestamp before which no
+    // caller starts another; guarded by _gate.
+    private int _renewalFailures;
+    private long _renewalNotBefore;
 
     // Completed (and cleared) when the cache changes; created only while a background refresh waits on it.
     private TaskCompletionSource? _cacheChanged;
@@ -109,6 +119,14 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     internal CacheEntry? Current => Volatile.Read(ref _entry);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Until the refresh point (<c>ExpiresAt - RefreshMargin</c>) the cached token is returned at
+    /// once. From the refresh point until the token expires (less the clock-skew allowance) the
+    /// cached token is still returned at once, and the first such caller starts one renewal in
+    /// the background. Only without a usable token does a caller wait: for the request in flight,
+    /// or for a new one — unless the endpoint refused the credentials within the back-off window,
+    /// in which case the caller gets the same refusal at once (see <see cref="ResetRefusal"/>).
+    /// </remarks>
     public ValueTask<PeddlerAccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
         CacheEntry? entry = Volatile.Read(ref _entry);
@@ -123,7 +141,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             return new ValueTask<PeddlerAccessToken>(entry.Token);
         }
 
-        return new ValueTask<PeddlerAccessToken>(GetTokenSlowAsync(cancellationToken));
+        return GetTokenSlow(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -134,6 +152,37 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         {
             // Fleet-wide: the shared cache never throws for its own failures; nothing to wait for here.
             _ = _sharedCache.InvalidateAsync(new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, dropped, "invalidate"), dropped, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Forgets a remembered refusal, so that the next call asks the token endpoint again at once,
+    /// e.g. after the credentials were fixed on Peddler's side. Without it, a refusal
+    /// (<see cref="PeddlerAuthenticationException"/>) is remembered for a back-off window of
+    /// 5 seconds, doubling with each refusal in a row up to 5 minutes, during which callers get a
+    /// new exception with the same fields without a request. A token, a new provider (new
+    /// options) or, in a host, a reload of the client's options also end the window.
+    /// </summary>
+    /// <remarks>In a host, resolve the provider as <c>[FromKeyedServices("ClientName")] PeddlerTokenProvider</c>.</remarks>
+    public void ResetRefusal()
+    {
+        lock (_gate)
+        {
+            _refusal = null;
+            _refusals = 0;
+        }
+    }
+
+    /// <summary>The remembered refusal's end, if one is in force now.</summary>
+    internal DateTimeOffset? RefusedUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long now = _timeProvider.GetTimestamp();
+                return _refusal is { } refusal && now < refusal.Until ? _timeProvider.GetUtcNow() + Span(refusal.Until - now) : null;
+            }
         }
     }
 
@@ -162,35 +211,65 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         }
     }
 
+    /// <summary>What <see cref="TryStartRefresh"/> did.</summary>
+    internal enum RefreshStart
+    {
+        /// <summary>A renewal runs: started now, or joined.</summary>
+        Running,
+
+        /// <summary>Another token was cached since the caller looked: nothing to renew.</summary>
+        NotNeeded,
+
+        /// <summary>A refusal is remembered: no request until its window ends.</summary>
+        HeldBack,
+    }
+
     /// <summary>
     /// Starts renewing <paramref name="replacing"/> (the cached entry, or <see langword="null"/>)
     /// even if it is still fresh; it stays in use until the new token arrives. Shares an acquisition
-    /// already in flight (<paramref name="joined"/>: a caller started it). Returns <see langword="false"/>
-    /// when another token was cached since the caller looked, so there is nothing to renew. Used by
-    /// the background refresh.
+    /// already in flight (<paramref name="joined"/>: a caller started it). Returns
+    /// <see cref="RefreshStart.NotNeeded"/> when another token was cached since the caller looked,
+    /// and <see cref="RefreshStart.HeldBack"/> (with the rest of the window in <paramref name="heldBackFor"/>)
+    /// while a refusal is remembered. Used by the background refresh.
     /// </summary>
-    internal bool TryStartRefresh(CacheEntry? replacing, CancellationToken cancellationToken, out Task<PeddlerAccessToken> refresh, out bool joined)
+    internal RefreshStart TryStartRefresh(CacheEntry? replacing, CancellationToken cancellationToken, out Task<PeddlerAccessToken> refresh, out bool joined, out TimeSpan heldBackFor)
     {
+        TaskCompletionSource<PeddlerAccessToken>? started = null;
+        refresh = Task.FromResult<PeddlerAccessToken>(null!);
+        joined = false;
+        heldBackFor = TimeSpan.Zero;
+        Task<PeddlerAccessToken> inflight;
         lock (_gate)
         {
             CacheEntry? current = _entry;
             if (current is not null && current != replacing)
             {
-                refresh = Task.FromResult(current.Token);
-                joined = false;
-                return false;
+                return RefreshStart.NotNeeded;
             }
 
-            Task<PeddlerAccessToken>? inflight = _inflight;
-            joined = inflight is { IsCompleted: false };
-            if (inflight is null || inflight.IsCompleted)
+            long now = _timeProvider.GetTimestamp();
+            if (_refusal is { } refusal && now < refusal.Until)
             {
-                inflight = _inflight = Task.Run(() => AcquireAndCacheAsync(PeddlerClientDiagnostics.BackgroundRefreshTrigger));
+                heldBackFor = Span(refusal.Until - now);
+                return RefreshStart.HeldBack;
             }
 
-            refresh = inflight.WaitAsync(cancellationToken);
-            return true;
+            joined = _inflight is { IsCompleted: false };
+            if (!joined)
+            {
+                started = StartLocked();
+            }
+
+            inflight = _inflight!;
         }
+
+        if (started is not null)
+        {
+            Run(started, replacing, PeddlerClientDiagnostics.BackgroundRefreshTrigger);
+        }
+
+        refresh = inflight.WaitAsync(cancellationToken);
+        return RefreshStart.Running;
     }
 
     /// <summary>A task that completes the next time a token is cached or invalidated.</summary>
@@ -208,39 +287,159 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
     private void SignalCacheChanged() => Interlocked.Exchange(ref _cacheChanged, null)?.TrySetResult();
 
-    private Task<PeddlerAccessToken> GetTokenSlowAsync(CancellationToken cancellationToken)
+    private ValueTask<PeddlerAccessToken> GetTokenSlow(CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled<PeddlerAccessToken>(cancellationToken);
+            return ValueTask.FromCanceled<PeddlerAccessToken>(cancellationToken);
         }
 
+        TaskCompletionSource<PeddlerAccessToken>? started;
+        CacheEntry? entry;
         Task<PeddlerAccessToken> shared;
         lock (_gate)
         {
-            CacheEntry? entry = _entry;
-            if (entry is not null && _timeProvider.GetTimestamp() < entry.RefreshAt)
+            long now = _timeProvider.GetTimestamp();
+            entry = _entry;
+            if (entry is not null && now < entry.UsableUntil)
             {
-                return Task.FromResult(entry.Token);
+                // Before the refresh point (a clock race with the fast path), or inside the refresh
+                // window: the token is served as it is. In the window the first caller starts one
+                // renewal that nobody waits for, unless one runs, a failed one is backing off, or a
+                // refusal is remembered.
+                started = now >= entry.RefreshAt
+                    && (_inflight is null || _inflight.IsCompleted)
+                    && now >= _renewalNotBefore
+                    && !(_refusal is { } held && now < held.Until)
+                    ? StartLocked()
+                    : null;
+                shared = null!;
+            }
+            else
+            {
+                if (_refusal is { } refusal && now < refusal.Until)
+                {
+                    return ValueTask.FromException<PeddlerAccessToken>(refusal.Recreate());
+                }
+
+                // A completed task here is a finished failure (successes are in _entry): failures
+                // are not cached, so start a new request.
+                started = _inflight is null || _inflight.IsCompleted ? StartLocked() : null;
+                shared = _inflight!;
+                entry = null;
+            }
+        }
+
+        if (entry is not null)
+        {
+            if (started is not null)
+            {
+                Run(started, entry, PeddlerClientDiagnostics.RefreshWindowTrigger);
             }
 
-            // A completed task here is a finished failure (successes are in _entry): failures
-            // are not cached, so start a new request.
-            if (_inflight is null || _inflight.IsCompleted)
+            if (_cacheHits.Enabled)
             {
-                _inflight = Task.Run(() => AcquireAndCacheAsync(PeddlerClientDiagnostics.CacheMissTrigger));
+                _cacheHits.Add(1, _clientTag);
             }
 
-            shared = _inflight;
+            return new ValueTask<PeddlerAccessToken>(entry.Token);
+        }
+
+        if (started is not null)
+        {
+            // Inline, on this caller's thread (no thread-pool hop): the request is on the wire
+            // before this method returns. No lock is held, and the acquisition never sees this
+            // caller's token, so cancelling this caller leaves the shared request alone.
+            Run(started, Volatile.Read(ref _entry), PeddlerClientDiagnostics.CacheMissTrigger);
         }
 
         _diagnostics.CacheMiss();
 
         // Each caller waits on its own token; cancelling one wait leaves the shared request alone.
-        return shared.WaitAsync(cancellationToken);
+        return new ValueTask<PeddlerAccessToken>(shared.WaitAsync(cancellationToken));
     }
 
-    private async Task<PeddlerAccessToken> AcquireAndCacheAsync(string trigger)
+    /// <summary>Reserves the in-flight slot for an acquisition the caller runs after leaving the lock.</summary>
+    private TaskCompletionSource<PeddlerAccessToken> StartLocked()
+    {
+        var started = new TaskCompletionSource<PeddlerAccessToken>();
+        _inflight = started.Task;
+        return started;
+    }
+
+    private void Run(TaskCompletionSource<PeddlerAccessToken> started, CacheEntry? replacing, string trigger) =>
+        _ = RunAsync(started, replacing, trigger);
+
+    private async Task RunAsync(TaskCompletionSource<PeddlerAccessToken> started, CacheEntry? replacing, string trigger)
+    {
+        PeddlerAccessToken token;
+        try
+        {
+            token = await AcquireAndCacheAsync(replacing, trigger).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Failed(ex, trigger);
+            started.TrySetException(ex);
+
+            // Observed here: a renewal nobody waits for must not surface as UnobservedTaskException.
+            _ = started.Task.Exception;
+            return;
+        }
+
+        started.TrySetResult(token);
+    }
+
+    /// <summary>Remembers a refusal, or backs renewals off while the current token is still served.</summary>
+    private void Failed(Exception failure, string trigger)
+    {
+        TimeSpan window = TimeSpan.Zero;
+        TimeSpan backoff = TimeSpan.Zero;
+        CacheEntry? served = null;
+        lock (_gate)
+        {
+            long now = _timeProvider.GetTimestamp();
+            if (failure is PeddlerAuthenticationException refused)
+            {
+                _refusals++;
+                window = RefusalWindow(_refusals);
+                _refusal = new Refusal(refused, now + Ticks(window));
+            }
+            else if (_entry is { } entry && now < entry.UsableUntil)
+            {
+                _renewalFailures++;
+                backoff = Hosting.PeddlerBackgroundRefresh.Backoff(_settings, _renewalFailures);
+                _renewalNotBefore = now + Ticks(backoff);
+                served = entry;
+            }
+        }
+
+        if (failure is PeddlerAuthenticationException denied)
+        {
+            PeddlerLog.TokenRequestsHeldBack(
+                _diagnostics.Logger, _diagnostics.TokenEndpoint, (int)denied.StatusCode, denied.Error, window, _timeProvider.GetUtcNow() + window);
+        }
+        else if (served is not null && trigger == PeddlerClientDiagnostics.RefreshWindowTrigger)
+        {
+            PeddlerLog.RefreshWindowRenewalFailed(
+                _diagnostics.Logger, served.Token.Fingerprint, PeddlerClientDiagnostics.ErrorType(failure), WallClock(served.UsableUntil), backoff);
+        }
+    }
+
+    /// <summary>The back-off window after <paramref name="refusals"/> refusals in a row: 5 s, doubling, at most 5 minutes.</summary>
+    internal static TimeSpan RefusalWindow(int refusals)
+    {
+        double seconds = FirstRefusalWindow.TotalSeconds * Math.Pow(2, Math.Min(refusals - 1, 16));
+        return seconds >= LongestRefusalWindow.TotalSeconds ? LongestRefusalWindow : TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The first back-off window after a refusal: 5 seconds.</summary>
+    internal static readonly TimeSpan FirstRefusalWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest back-off window after refusals in a row: 5 minutes.</summary>
+    internal static readonly TimeSpan LongestRefusalWindow = TimeSpan.FromMinutes(5);
+
+    private async Task<PeddlerAccessToken> AcquireAndCacheAsync(CacheEntry? replacing, string trigger)
     {
         long startedAt = _timeProvider.GetTimestamp();
         PeddlerAccessToken token;
@@ -250,38 +449,68 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         }
         else
         {
-            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, Volatile.Read(ref _entry)?.Token, trigger);
+            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, replacing?.Token, trigger);
             token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(trigger), CancellationToken.None).ConfigureAwait(false);
         }
 
+        // A shared cache may hand back anything: bound it like a response.
         TimeSpan lifetime = token.ExpiresAt - _timeProvider.GetUtcNow();
         if (lifetime < TimeSpan.Zero)
         {
             lifetime = TimeSpan.Zero;
         }
+        else if (lifetime > PeddlerRequestSettings.MaxTokenLifetime)
+        {
+            lifetime = PeddlerRequestSettings.MaxTokenLifetime;
+        }
 
+        TimeSpan skew = PeddlerRequestSettings.ClockSkew < lifetime / 4 ? PeddlerRequestSettings.ClockSkew : lifetime / 4;
         TimeSpan margin = _settings.RefreshMargin < lifetime / 2 ? _settings.RefreshMargin : lifetime / 2;
-        long refreshAt = startedAt + (long)((lifetime - margin).TotalSeconds * _timeProvider.TimestampFrequency);
+        if (margin < skew)
+        {
+            margin = skew;
+        }
+
+        long refreshAt = startedAt + Ticks(lifetime - margin);
+        long usableUntil = startedAt + Ticks(lifetime - skew);
         long now = _timeProvider.GetTimestamp();
         long refreshAtTickCount = Environment.TickCount64 + (long)((refreshAt - now) * 1000.0 / _timeProvider.TimestampFrequency);
-        Volatile.Write(ref _entry, new CacheEntry(token, startedAt, refreshAt, refreshAtTickCount));
+        var entry = new CacheEntry(token, startedAt, refreshAt, refreshAtTickCount, usableUntil);
+        lock (_gate)
+        {
+            _entry = entry;
+            _refusal = null;
+            _refusals = 0;
+            _renewalFailures = 0;
+            _renewalNotBefore = 0;
+        }
+
         SignalCacheChanged();
         return token;
     }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _timeProvider.TimestampFrequency);
+
+    private TimeSpan Span(long ticks) => TimeSpan.FromSeconds(ticks / (double)_timeProvider.TimestampFrequency);
+
+    private DateTimeOffset WallClock(long timestamp) => _timeProvider.GetUtcNow() + Span(timestamp - _timeProvider.GetTimestamp());
 
     private Task<PeddlerAccessToken> RequestTokenAsync(string trigger) =>
         PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), _settings, _descriptor, _requestBody, _timeProvider, _diagnostics, trigger);
 
     /// <summary>A cached token and when it is renewed.</summary>
-    internal sealed class CacheEntry(PeddlerAccessToken token, long requestedAt, long refreshAt, long refreshAtTickCount)
+    internal sealed class CacheEntry(PeddlerAccessToken token, long requestedAt, long refreshAt, long refreshAtTickCount, long usableUntil)
     {
         public PeddlerAccessToken Token { get; } = token;
 
         /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value when the token was requested.</summary>
         public long RequestedAt { get; } = requestedAt;
 
-        /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value from which callers wait for a new token.</summary>
+        /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value from which the first caller starts a renewal (and still gets this token).</summary>
         public long RefreshAt { get; } = refreshAt;
+
+        /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value from which callers wait for a new token: expiry less the clock-skew allowance.</summary>
+        public long UsableUntil { get; } = usableUntil;
 
         /// <summary><see cref="RefreshAt"/> on the <see cref="Environment.TickCount64"/> clock, for the system clock's fast path.</summary>
         public long RefreshAtTickCount { get; } = refreshAtTickCount;
@@ -292,5 +521,15 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         /// token endpoint has that long to recover before any caller notices.
         /// </summary>
         public long BackgroundRefreshAt => RequestedAt + ((RefreshAt - RequestedAt) / 2);
+    }
+
+    /// <summary>A remembered refusal: its fields and the timestamp its back-off window ends.</summary>
+    private sealed class Refusal(PeddlerAuthenticationException refused, long until)
+    {
+        public long Until { get; } = until;
+
+        /// <summary>A new exception with the same fields, so every caller gets its own stack trace.</summary>
+        public PeddlerAuthenticationException Recreate() =>
+            new(refused.StatusCode, refused.Error, refused.ErrorDescription, refused.ErrorUri);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -14,7 +15,8 @@ namespace Peddler;
 
 /// <summary>
 /// One token acquisition: Peddler's client-credentials request, sent with retries inside one
-/// overall timeout, and the response read strictly by RFC 6749 §5.1/§5.2.
+/// overall timeout (each attempt bounded by its own), and the response read strictly by
+/// RFC 6749 §5.1/§5.2 with a size limit. A redirect is never followed.
 /// </summary>
 internal static class PeddlerTokenRequest
 {
@@ -112,7 +114,7 @@ internal static class PeddlerTokenRequest
             {
                 attempt++;
                 progress.Attempts = attempt;
-                Attempt outcome = await SendOnceAsync(httpClient, settings, descriptor, body, timeProvider, timeout.Token).ConfigureAwait(false);
+                Attempt outcome = await SendOnceAsync(httpClient, settings, descriptor, body, timeProvider, diagnostics, timeout.Token).ConfigureAwait(false);
                 if (outcome.Token is not null)
                 {
                     return outcome.Token;
@@ -145,12 +147,28 @@ internal static class PeddlerTokenRequest
         }
     }
 
-    private static Exception Final(Exception failure, int attempts, PeddlerRequestSettings settings) =>
-        failure is HttpRequestException or TaskCanceledException or System.IO.IOException
-            ? new PeddlerException(
-                $"Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} could not be reached ({attempts} attempt(s)): {settings.Redact(failure.Message)}",
-                failure)
-            : failure;
+    /// <summary>
+    /// The exception a caller gets for the last failure: transport failures and attempt timeouts
+    /// become a <see cref="PeddlerException"/> (the endpoint was unavailable); answers are already
+    /// typed (transient statuses as <see cref="PeddlerException"/> with the status and OAuth error).
+    /// </summary>
+    private static Exception Final(Exception failure, int attempts, PeddlerRequestSettings settings) => failure switch
+    {
+        AttemptTimedOut timedOut => new PeddlerException(
+            $"Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} did not answer within the attempt timeout of {settings.AttemptTimeout} ({attempts} attempt(s)).",
+            null,
+            null,
+            timedOut.InnerException),
+        PeddlerException => failure,
+        _ => new PeddlerException(
+            $"Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} could not be reached ({attempts} attempt(s)): {settings.Redact(failure.Message)}",
+            null,
+            null,
+            failure),
+    };
+
+    /// <summary>One attempt got no complete answer within <see cref="PeddlerRequestSettings.AttemptTimeout"/>; never thrown to callers.</summary>
+    private sealed class AttemptTimedOut(string message, Exception? inner) : Exception(message, inner);
 
     private readonly struct Attempt
     {
@@ -158,7 +176,7 @@ internal static class PeddlerTokenRequest
 
         public Exception? Failure { get; init; }
 
-        /// <summary>Whether the failure may go away on its own (connection error, 408, 429, 5xx).</summary>
+        /// <summary>Whether the failure may go away on its own (connection error, attempt timeout, 408, 429, 5xx).</summary>
         public bool Transient { get; init; }
 
         /// <summary>The server's <c>Retry-After</c>, already bounded by <c>MaxRetryAfter</c>.</summary>
@@ -166,6 +184,16 @@ internal static class PeddlerTokenRequest
 
         /// <summary>For a transient failure, its <c>error.type</c>: the status code, <c>unreachable</c> or <c>timeout</c>.</summary>
         public string? ErrorType { get; init; }
+
+        public static Attempt Unreachable(Exception ex) =>
+            new() { Failure = ex, Transient = true, ErrorType = PeddlerClientDiagnostics.Outcome.Unreachable };
+
+        public static Attempt TimedOut(PeddlerRequestSettings settings, Exception ex) => new()
+        {
+            Failure = new AttemptTimedOut($"no answer within the attempt timeout of {settings.AttemptTimeout}", ex),
+            Transient = true,
+            ErrorType = PeddlerClientDiagnostics.Outcome.Timeout,
+        };
     }
 
     private static async Task<Attempt> SendOnceAsync(
@@ -174,7 +202,8 @@ internal static class PeddlerTokenRequest
         PeddlerClientDescriptor descriptor,
         ReadOnlyMemory<byte> body,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        PeddlerClientDiagnostics diagnostics,
+        CancellationToken overall)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.TokenEndpoint)
         {
@@ -183,48 +212,202 @@ internal static class PeddlerTokenRequest
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(FormMediaType);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
+        // The attempt's own deadline, inside the overall one. The system clock cancels the linked
+        // source directly; another TimeProvider (tests) gets a timer of its own.
+        bool bounded = settings.AttemptTimeout != Timeout.InfiniteTimeSpan;
+        using CancellationTokenSource attempt = CancellationTokenSource.CreateLinkedTokenSource(overall);
+        using ITimer? timer = !bounded ? null
+            : ReferenceEquals(timeProvider, TimeProvider.System) ? null
+            : timeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), attempt, settings.AttemptTimeout, Timeout.InfiniteTimeSpan);
+        if (bounded && timer is null)
+        {
+            attempt.CancelAfter(settings.AttemptTimeout);
+        }
+
+        CancellationToken cancellationToken = attempt.Token;
         HttpResponseMessage response;
-        byte[] content;
         try
         {
-            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            // Connection refused, reset or dropped, also mid-body (HttpIOException): transient.
-            return new Attempt { Failure = ex, Transient = true, ErrorType = PeddlerClientDiagnostics.Outcome.Unreachable };
+            // Connection refused, reset or dropped: transient.
+            return Attempt.Unreachable(ex);
         }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!overall.IsCancellationRequested)
         {
-            // HttpClient.Timeout elapsed for this attempt: transient.
-            return new Attempt { Failure = ex, Transient = true, ErrorType = PeddlerClientDiagnostics.Outcome.Timeout };
+            // The attempt timeout (or the HttpClient's own Timeout) elapsed: transient.
+            return Attempt.TimedOut(settings, ex);
         }
 
         using (response)
         {
             HttpStatusCode status = response.StatusCode;
             string? mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (status == HttpStatusCode.OK)
+
+            // A caller's HttpClient that follows redirects has already re-sent the form elsewhere:
+            // refuse its answer and say why, so the client can be fixed.
+            Uri? answeredBy = response.RequestMessage?.RequestUri;
+            if (answeredBy is not null && answeredBy != settings.TokenEndpoint)
             {
-                return new Attempt { Token = ReadToken(content, status, mediaType, settings, descriptor, timeProvider) };
+                string target = WithoutQuery(answeredBy);
+                diagnostics.RedirectFollowed(target);
+                return new Attempt
+                {
+                    Failure = new PeddlerProtocolException(
+                        $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect to {target}; " +
+                        "its answer is refused. Use an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient()) " +
+                        "and set TokenEndpoint to the final address.",
+                        status,
+                        mediaType),
+                };
             }
 
-            Exception failure = ReadError(content, status, mediaType, settings, descriptor);
-            return IsTransient(status)
-                ? new Attempt
+            if ((int)status is >= 300 and < 400)
+            {
+                return new Attempt { Failure = Redirect(response, status, mediaType, settings) };
+            }
+
+            (ReadOnlyMemory<byte> content, bool tooLarge) result;
+            try
+            {
+                result = await ReadBoundedAsync(response.Content, settings.MaxResponseSize, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                // Dropped mid-body (HttpIOException): transient.
+                return Attempt.Unreachable(ex);
+            }
+            catch (OperationCanceledException ex) when (!overall.IsCancellationRequested)
+            {
+                return Attempt.TimedOut(settings, ex);
+            }
+
+            if (IsTransient(status))
+            {
+                return new Attempt
                 {
-                    Failure = failure,
+                    Failure = TransientFailure(result.content, result.tooLarge, status, mediaType, settings, descriptor),
                     Transient = true,
                     RetryAfter = RetryAfter(response, settings, timeProvider),
                     ErrorType = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+            }
+
+            if (result.tooLarge)
+            {
+                return new Attempt
+                {
+                    Failure = new PeddlerProtocolException(
+                        $"Peddler's token endpoint answered {(int)status} with a body over MaxResponseSize ({settings.MaxResponseSize} bytes); it was not read further.",
+                        status,
+                        mediaType),
+                };
+            }
+
+            return status == HttpStatusCode.OK
+                ? new Attempt { Token = ReadToken(result.content.Span, status, mediaType, settings, descriptor, timeProvider) }
+                : new Attempt { Failure = ReadError(result.content.Span, status, mediaType, settings, descriptor) };
+        }
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes of <paramref name="content"/>: refuses a larger
+    /// <c>Content-Length</c> without reading, and stops at the first byte past the limit. The
+    /// buffer grows from the declared length (or 4 KiB) and never beyond <c>limit + 1</c> bytes.
+    /// </summary>
+    internal static async Task<(ReadOnlyMemory<byte> Content, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        long? declared = content.Headers.ContentLength;
+        if (declared > limit)
+        {
+            return (ReadOnlyMemory<byte>.Empty, true);
+        }
+
+        if (declared == 0)
+        {
+            return (ReadOnlyMemory<byte>.Empty, false);
+        }
+
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[declared is long length ? (int)length : Math.Min(4096, limit + 1)];
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (declared is not null || total > limit)
+                    {
+                        // Content-Length framing ends the body here; past the limit we stop reading.
+                        return total > limit ? (ReadOnlyMemory<byte>.Empty, true) : (buffer, false);
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
                 }
-                : new Attempt { Failure = failure };
+
+                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer.AsMemory(0, total), false);
+                }
+
+                total += read;
+            }
         }
     }
 
     private static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    /// <summary>A 3xx: never followed, so the form (with the secret) never reaches another address.</summary>
+    private static PeddlerProtocolException Redirect(HttpResponseMessage response, HttpStatusCode status, string? mediaType, PeddlerRequestSettings settings)
+    {
+        Uri? location = response.Headers.Location;
+        string target = location is null
+            ? "no Location"
+            : Uri.TryCreate(settings.TokenEndpoint, location, out Uri? resolved) ? WithoutQuery(resolved) : "an unreadable Location";
+        return new PeddlerProtocolException(
+            $"Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} answered {(int)status} (a redirect to {target}); " +
+            "redirects are not followed, so the client secret is never sent to another address. Set TokenEndpoint to the final address if the move is genuine.",
+            status,
+            mediaType);
+    }
+
+    /// <summary>An absolute URI without user info, query and fragment, which may carry secrets.</summary>
+    private static string WithoutQuery(Uri uri) =>
+        uri.IsAbsoluteUri
+            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            : uri.OriginalString.Split('?', '#')[0];
+
+    /// <summary>
+    /// A 5xx, 408 or 429: transient whatever the body says. After the retries the caller gets a
+    /// <see cref="PeddlerException"/> with the status and the OAuth <c>error</c>, if the body had one.
+    /// </summary>
+    private static PeddlerException TransientFailure(
+        ReadOnlyMemory<byte> content,
+        bool tooLarge,
+        HttpStatusCode status,
+        string? mediaType,
+        PeddlerRequestSettings settings,
+        PeddlerClientDescriptor descriptor)
+    {
+        PeddlerErrorResponse? error = tooLarge ? null : TryReadError(content.Span, mediaType, descriptor);
+        string? code = string.IsNullOrEmpty(error?.Error) ? null : Bounded(settings.Redact(error.Error)!);
+        string? description = string.IsNullOrEmpty(error?.ErrorDescription) ? null : Bounded(settings.Redact(error.ErrorDescription)!);
+        string what = code is null
+            ? (tooLarge ? "a body over MaxResponseSize" : content.IsEmpty ? "an empty body" : $"'{mediaType ?? "no content type"}'")
+            : description is null ? code : $"{code} ({description})";
+        return new PeddlerException(
+            $"Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} is unavailable: it answered {(int)status} with {what}.",
+            status,
+            code);
+    }
+
+    // Messages stay short whatever the server sends.
+    private static string Bounded(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
 
     /// <summary>
     /// Exponential backoff with jitter: the n-th retry waits between half and all of
@@ -261,8 +444,18 @@ internal static class PeddlerTokenRequest
         || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
         || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
 
-    private static PeddlerAccessToken ReadToken(
-        byte[] content,
+    private static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> content) =>
+        content.StartsWith("\uFEFF"u8) ? content[3..] : content;
+
+    /// <summary>
+    /// Reads a 200 token response (RFC 6749 §5.1). Whatever the bytes, the outcome is a token with
+    /// a lifetime between 0 and <see cref="PeddlerRequestSettings.MaxTokenLifetime"/> or a
+    /// <see cref="PeddlerProtocolException"/>: <c>expires_in</c> absent or null gives
+    /// <c>DefaultTokenLifetime</c>; a whole number of seconds (or a numeric string) above 24 hours
+    /// gives 24 hours; negative, fractional, non-numeric or beyond 64 bits is a protocol error.
+    /// </summary>
+    internal static PeddlerAccessToken ReadToken(
+        ReadOnlySpan<byte> content,
         HttpStatusCode status,
         string? mediaType,
         PeddlerRequestSettings settings,
@@ -278,17 +471,23 @@ internal static class PeddlerTokenRequest
         PeddlerTokenResponse? body;
         try
         {
-            body = JsonSerializer.Deserialize(content, descriptor.TokenResponseTypeInfo);
+            body = JsonSerializer.Deserialize(WithoutBom(content), descriptor.TokenResponseTypeInfo);
         }
         catch (JsonException ex) when (ex.Path == "$.expires_in")
         {
             throw new PeddlerProtocolException(
-                $"Peddler's token response has an invalid expires_in: it must be a number of seconds.", status, mediaType, ex);
+                "Peddler's token response has an invalid expires_in: it must be a whole number of seconds.", status, mediaType, ex);
         }
         catch (JsonException ex)
         {
             throw new PeddlerProtocolException(
                 $"Peddler's token response is not valid JSON ({Describe(ex)}).", status, mediaType, ex);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // E.g. invalid UTF-8 inside a string: whatever the reader throws, it is the body's fault.
+            throw new PeddlerProtocolException(
+                $"Peddler's token response could not be read ({ex.GetType().Name}).", status, mediaType, ex);
         }
 
         if (body is null)
@@ -301,6 +500,13 @@ internal static class PeddlerTokenRequest
             throw new PeddlerProtocolException("Peddler's token response has no access_token.", status, mediaType);
         }
 
+        if (!IsVisibleAscii(body.AccessToken))
+        {
+            // RFC 6749 A.12: 1*VSCHAR. Anything else would corrupt (or inject into) the Authorization header.
+            throw new PeddlerProtocolException(
+                "Peddler's token response has an access_token with characters outside printable ASCII.", status, mediaType);
+        }
+
         if (body.TokenType is null)
         {
             throw new PeddlerProtocolException("Peddler's token response has no token_type (expected Bearer).", status, mediaType);
@@ -309,7 +515,7 @@ internal static class PeddlerTokenRequest
         if (!body.TokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
             throw new PeddlerProtocolException(
-                $"Peddler's token response has token_type '{body.TokenType}'; only Bearer tokens are supported.", status, mediaType);
+                $"Peddler's token response has token_type '{Bounded(settings.Redact(body.TokenType)!)}'; only Bearer tokens are supported.", status, mediaType);
         }
 
         if (body.ExpiresIn is < 0)
@@ -318,23 +524,59 @@ internal static class PeddlerTokenRequest
                 $"Peddler's token response has a negative expires_in ({body.ExpiresIn}).", status, mediaType);
         }
 
-        TimeSpan lifetime = body.ExpiresIn is long seconds ? TimeSpan.FromSeconds(seconds) : settings.DefaultTokenLifetime;
+        TimeSpan lifetime = body.ExpiresIn is long seconds
+            ? (seconds >= (long)PeddlerRequestSettings.MaxTokenLifetime.TotalSeconds ? PeddlerRequestSettings.MaxTokenLifetime : TimeSpan.FromSeconds(seconds))
+            : (settings.DefaultTokenLifetime > PeddlerRequestSettings.MaxTokenLifetime ? PeddlerRequestSettings.MaxTokenLifetime : settings.DefaultTokenLifetime);
         string scope = string.IsNullOrWhiteSpace(body.Scope) ? settings.Scope : body.Scope;
         return new PeddlerAccessToken(body.AccessToken, body.TokenType, timeProvider.GetUtcNow() + lifetime, scope);
     }
 
-    private static Exception ReadError(
-        byte[] content,
+    private static bool IsVisibleAscii(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c is < '\x20' or > '\x7E')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static PeddlerErrorResponse? TryReadError(ReadOnlySpan<byte> content, string? mediaType, PeddlerClientDescriptor descriptor)
+    {
+        if (!IsJson(mediaType) || content.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(WithoutBom(content), descriptor.ErrorResponseTypeInfo);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads a non-transient error answer (4xx other than 408/429, or an unexpected 2xx): an OAuth
+    /// error body is a <see cref="PeddlerAuthenticationException"/>, anything else a <see cref="PeddlerProtocolException"/>.
+    /// </summary>
+    internal static PeddlerException ReadError(
+        ReadOnlySpan<byte> content,
         HttpStatusCode status,
         string? mediaType,
         PeddlerRequestSettings settings,
         PeddlerClientDescriptor descriptor)
     {
-        if (IsJson(mediaType) && content.Length > 0)
+        if (IsJson(mediaType) && !content.IsEmpty && (int)status is >= 400 and < 500)
         {
             try
             {
-                PeddlerErrorResponse? error = JsonSerializer.Deserialize(content, descriptor.ErrorResponseTypeInfo);
+                PeddlerErrorResponse? error = JsonSerializer.Deserialize(WithoutBom(content), descriptor.ErrorResponseTypeInfo);
                 if (!string.IsNullOrEmpty(error?.Error))
                 {
                     return new PeddlerAuthenticationException(
@@ -349,9 +591,14 @@ internal static class PeddlerTokenRequest
                 return new PeddlerProtocolException(
                     $"Peddler's token endpoint answered {(int)status} with malformed JSON ({Describe(ex)}).", status, mediaType, ex);
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return new PeddlerProtocolException(
+                    $"Peddler's token endpoint answered {(int)status} with unreadable JSON ({ex.GetType().Name}).", status, mediaType, ex);
+            }
         }
 
-        string shape = content.Length == 0 ? "an empty body" : $"'{mediaType ?? "no content type"}'";
+        string shape = content.IsEmpty ? "an empty body" : $"'{mediaType ?? "no content type"}'";
         return new PeddlerProtocolException(
             $"Peddler's token endpoint answered {(int)status} with {shape}, not an OAuth error response.", status, mediaType);
     }

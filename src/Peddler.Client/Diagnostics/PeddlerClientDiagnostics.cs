@@ -20,6 +20,9 @@ internal sealed class PeddlerClientDiagnostics
     /// <summary>Trigger of an acquisition started by the background refresh.</summary>
     public const string BackgroundRefreshTrigger = "background_refresh";
 
+    /// <summary>Trigger of a renewal started by a caller inside the refresh window (the caller did not wait for it).</summary>
+    public const string RefreshWindowTrigger = "refresh_window";
+
     private readonly string _serverAddress;
     private readonly int _serverPort;
 
@@ -127,6 +130,9 @@ internal sealed class PeddlerClientDiagnostics
         }
     }
 
+    /// <summary>A caller's HttpClient followed a redirect with the token request.</summary>
+    public void RedirectFollowed(string target) => PeddlerLog.TokenRequestRedirected(Logger, TokenEndpoint, target);
+
     public void CacheMiss()
     {
         if (Instruments.CacheMisses.Enabled)
@@ -160,6 +166,8 @@ internal sealed class PeddlerClientDiagnostics
         PeddlerAuthenticationException refused => (Outcome.OAuthError, BoundedOAuthError(refused.Error)),
         PeddlerProtocolException => (Outcome.ProtocolError, null),
         TimeoutException => (Outcome.Timeout, null),
+        PeddlerException { Error: not null } unavailable => (Outcome.Unavailable, BoundedOAuthError(unavailable.Error)),
+        PeddlerException { StatusCode: not null } => (Outcome.Unavailable, null),
         PeddlerException => (Outcome.Unreachable, null),
         _ => (Outcome.Error, null),
     };
@@ -216,6 +224,7 @@ internal sealed class PeddlerClientDiagnostics
         public const string OAuthError = "oauth_error";
         public const string ProtocolError = "protocol_error";
         public const string Unreachable = "unreachable";
+        public const string Unavailable = "unavailable";
         public const string Timeout = "timeout";
         public const string Error = "error";
     }

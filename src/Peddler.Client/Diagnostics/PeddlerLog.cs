@@ -38,6 +38,18 @@ internal static partial class PeddlerLog
         Message = "Requesting a token from {TokenEndpoint} ({Trigger})")]
     public static partial void TokenRequestStarting(ILogger logger, string tokenEndpoint, string trigger);
 
+    [LoggerMessage(EventId = 7, EventName = "TokenRequestsHeldBack", Level = LogLevel.Warning,
+        Message = "{TokenEndpoint} refused the credentials ({StatusCode} {OAuthError}); no token request is sent for {Window} (until {RetryAt:O}): callers get the same refusal at once. Fix the credentials, then call PeddlerTokenProvider.ResetRefusal() or wait")]
+    public static partial void TokenRequestsHeldBack(ILogger logger, string tokenEndpoint, int statusCode, string oAuthError, TimeSpan window, DateTimeOffset retryAt);
+
+    [LoggerMessage(EventId = 8, EventName = "TokenRequestRedirected", Level = LogLevel.Error,
+        Message = "The HttpClient calling {TokenEndpoint} followed a redirect to {RedirectTarget} and re-sent the token request there; the answer is refused. Give the client an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient())")]
+    public static partial void TokenRequestRedirected(ILogger logger, string tokenEndpoint, string redirectTarget);
+
+    [LoggerMessage(EventId = 9, EventName = "RefreshWindowRenewalFailed", Level = LogLevel.Warning,
+        Message = "Renewal of token {TokenFingerprint} failed ({ErrorType}); still serving it until {ServedUntil:O}; next renewal attempt not before {Delay} from now")]
+    public static partial void RefreshWindowRenewalFailed(ILogger logger, string tokenFingerprint, string errorType, DateTimeOffset servedUntil, TimeSpan delay);
+
     [LoggerMessage(EventId = 10, EventName = "BackgroundRefreshStarted", Level = LogLevel.Debug,
         Message = "Background token refresh started")]
     public static partial void BackgroundRefreshStarted(ILogger logger);
@@ -51,8 +63,16 @@ internal static partial class PeddlerLog
     public static partial void BackgroundRefreshSucceeded(ILogger logger, string previousTokenFingerprint, string tokenFingerprint, DateTimeOffset expiresAt);
 
     [LoggerMessage(EventId = 13, EventName = "BackgroundRefreshFailed", Level = LogLevel.Warning,
-        Message = "Background refresh failed ({ErrorType}); still serving token {TokenFingerprint} until {RefreshAt:O}; next attempt in {Delay}")]
-    public static partial void BackgroundRefreshFailed(ILogger logger, string errorType, string tokenFingerprint, DateTimeOffset refreshAt, TimeSpan delay);
+        Message = "Background refresh failed ({ErrorType}); still serving token {TokenFingerprint} until {ServedUntil:O}; next attempt in {Delay}")]
+    public static partial void BackgroundRefreshFailed(ILogger logger, string errorType, string tokenFingerprint, DateTimeOffset servedUntil, TimeSpan delay);
+
+    [LoggerMessage(EventId = 16, EventName = "BackgroundRefreshFailedWithoutToken", Level = LogLevel.Warning,
+        Message = "Background refresh failed ({ErrorType}); there is no token yet, so callers wait for one (or get this failure); next attempt in {Delay}")]
+    public static partial void BackgroundRefreshFailedWithoutToken(ILogger logger, string errorType, TimeSpan delay);
+
+    [LoggerMessage(EventId = 17, EventName = "BackgroundRefreshHeldBack", Level = LogLevel.Debug,
+        Message = "Background refresh waits {Delay} for the refusal back-off window to end")]
+    public static partial void BackgroundRefreshHeldBack(ILogger logger, TimeSpan delay);
 
     [LoggerMessage(EventId = 14, EventName = "BackgroundRefreshStopped", Level = LogLevel.Debug,
         Message = "Background token refresh stopped")]

@@ -10,7 +10,8 @@ namespace Peddler.Hosting;
 /// Keeps one provider's cache fresh so that callers never wait on the network after the first
 /// token: fetches a token at once, then renews each token halfway to its refresh point (well
 /// before it enters the refresh margin). A failed renewal leaves the still-valid token in the
-/// cache and is retried with exponential backoff. Runs until <c>stoppingToken</c> is cancelled.
+/// cache and is retried with exponential backoff; while a refusal is remembered it sends nothing
+/// until the back-off window ends. Runs until <c>stoppingToken</c> is cancelled.
 /// </summary>
 internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
 {
@@ -71,10 +72,20 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                     }
                 }
 
-                if (!provider.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined))
+                PeddlerTokenProvider.RefreshStart start = provider.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined, out TimeSpan heldBackFor);
+                if (start == PeddlerTokenProvider.RefreshStart.NotNeeded)
                 {
                     // A caller cached a new token meanwhile: plan from that one.
                     failures = 0;
+                    continue;
+                }
+
+                if (start == PeddlerTokenProvider.RefreshStart.HeldBack)
+                {
+                    // The endpoint refused the credentials: ask again only when the window ends
+                    // (or when a token arrives, e.g. after ResetRefusal()).
+                    PeddlerLog.BackgroundRefreshHeldBack(_diagnostics.Logger, heldBackFor);
+                    await WaitAsync(heldBackFor < LongestWait ? heldBackFor : LongestWait, changed, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -106,12 +117,15 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                     }
 
                     PeddlerTokenProvider.CacheEntry? kept = provider.Current;
-                    PeddlerLog.BackgroundRefreshFailed(
-                        _diagnostics.Logger,
-                        PeddlerClientDiagnostics.ErrorType(ex),
-                        kept?.Token.Fingerprint ?? "(none)",
-                        kept is null ? _time.GetUtcNow() : WallClock(kept.RefreshAt),
-                        backoff);
+                    if (kept is null)
+                    {
+                        PeddlerLog.BackgroundRefreshFailedWithoutToken(_diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), backoff);
+                    }
+                    else
+                    {
+                        PeddlerLog.BackgroundRefreshFailed(
+                            _diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), kept.Token.Fingerprint, WallClock(kept.UsableUntil), backoff);
+                    }
                 }
             }
         }

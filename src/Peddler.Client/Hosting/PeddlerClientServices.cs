@@ -12,12 +12,15 @@ namespace Peddler.Hosting;
 /// <see cref="IHttpClientFactory"/>, clock from <see cref="TimeProvider"/>, logger, meter) and the
 /// generated client class around it.
 /// </summary>
-internal sealed class PeddlerClientServices<TClient>
+internal sealed class PeddlerClientServices<TClient> : IDisposable
     where TClient : class, IPeddlerClient<TClient>
 {
+    private readonly IDisposable? _optionsChanged;
+
     public PeddlerClientServices(IServiceProvider services, string name)
     {
-        PeddlerClientOptions options = services.GetRequiredService<IOptionsMonitor<PeddlerClientOptions>>().Get(name);
+        IOptionsMonitor<PeddlerClientOptions> monitor = services.GetRequiredService<IOptionsMonitor<PeddlerClientOptions>>();
+        PeddlerClientOptions options = monitor.Get(name);
         IHttpClientFactory httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger(PeddlerLog.CategoryPrefix + name);
         PeddlerInstruments instruments = services.GetRequiredService<PeddlerInstruments>();
@@ -34,6 +37,15 @@ internal sealed class PeddlerClientServices<TClient>
             services.GetKeyedService<Caching.PeddlerSharedTokenCache>(name));
         Client = TClient.Create(Provider);
         BackgroundRefresh = options.BackgroundRefresh;
+
+        // New options (a configuration reload) end a remembered refusal: the next call asks again.
+        _optionsChanged = monitor.OnChange((_, changed) =>
+        {
+            if (changed == name)
+            {
+                Provider.ResetRefusal();
+            }
+        });
     }
 
     public PeddlerTokenProvider Provider { get; }
@@ -41,6 +53,8 @@ internal sealed class PeddlerClientServices<TClient>
     public TClient Client { get; }
 
     public bool BackgroundRefresh { get; }
+
+    public void Dispose() => _optionsChanged?.Dispose();
 }
 
 /// <summary>Names under which a client's services are registered.</summary>

@@ -35,7 +35,11 @@ public static class PeddlerServiceCollectionExtensions
     /// Also registers: the options named after the class (<c>nameof(TClient)</c>), validated when
     /// the host starts with messages that name the configuration key (<c>Peddler:ClientSecret</c>)
     /// and never the secret; <see cref="IPeddlerTokenClient"/> keyed by that name; and a hosted
-    /// service that renews the token in the background (<see cref="PeddlerClientOptions.BackgroundRefresh"/>).
+    /// service that renews the token in the background (<see cref="PeddlerClientOptions.BackgroundRefresh"/>);
+    /// the client's <see cref="PeddlerTokenProvider"/> keyed by that name (for <see cref="PeddlerTokenProvider.ResetRefusal"/>).
+    /// The token <see cref="System.Net.Http.HttpClient"/>'s primary handler is <see cref="PeddlerHttp.CreateTokenHandler"/>
+    /// (no redirects, pooled connections recycled every 5 minutes) and its <c>Timeout</c> is infinite
+    /// (<see cref="PeddlerClientOptions.AttemptTimeout"/> and <see cref="PeddlerClientOptions.Timeout"/> rule).
     /// </remarks>
     public static IHttpClientBuilder AddPeddlerClient<TClient>(this IServiceCollection services, IConfiguration configuration)
         where TClient : class, IPeddlerClient<TClient>
@@ -75,12 +79,18 @@ public static class PeddlerServiceCollectionExtensions
             return (builder, client);
         }
 
+        // The secret travels in the form: the token client never follows redirects, recycles its
+        // connections (DNS changes are seen) and leaves timeouts to AttemptTimeout and Timeout.
+        builder.ConfigurePrimaryHttpMessageHandler(PeddlerHttp.CreateTokenHandler);
+        builder.ConfigureHttpClient(static http => http.Timeout = System.Threading.Timeout.InfiniteTimeSpan);
+
         services.AddOptions<PeddlerClientOptions>(name).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PeddlerClientOptions>>(new PeddlerClientOptionsValidator(client, TClient.Descriptor));
         services.TryAddSingleton(static sp => PeddlerInstruments.For(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new PeddlerClientServices<TClient>(sp, name));
         services.TryAddSingleton(static sp => sp.GetRequiredService<PeddlerClientServices<TClient>>().Client);
         services.TryAddKeyedSingleton<IPeddlerTokenClient>(name, static (sp, _) => sp.GetRequiredService<TClient>());
+        services.TryAddKeyedSingleton<PeddlerTokenProvider>(name, static (sp, _) => sp.GetRequiredService<PeddlerClientServices<TClient>>().Provider);
         services.AddSingleton<IHostedService>(static sp => new PeddlerBackgroundRefreshService<TClient>(sp.GetRequiredService<PeddlerClientServices<TClient>>()));
         return (builder, client);
     }
