@@ -118,6 +118,18 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <summary>The cached token and its schedule, or <see langword="null"/>.</summary>
     internal CacheEntry? Current => Volatile.Read(ref _entry);
 
+    /// <summary>Completes when the acquisition in flight (if any) has finished and been recorded; never faults.</summary>
+    internal Task Settled()
+    {
+        Task<PeddlerAccessToken>? inflight;
+        lock (_gate)
+        {
+            inflight = _inflight;
+        }
+
+        return inflight is null ? Task.CompletedTask : inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <inheritdoc />
     /// <remarks>
     /// Until the refresh point (<c>ExpiresAt - RefreshMargin</c>) the cached token is returned at

@@ -366,11 +366,27 @@ public sealed partial class PeddlerAuthorizationServer
         }
     }
 
-    private static async Task SendFaultAsync(HttpContext context, PeddlerFault fault)
+    // One chunk of an endless body, shared by every request: the server holds no more than this.
+    private static readonly byte[] s_endlessChunk = CreateEndlessChunk();
+
+    private static byte[] CreateEndlessChunk()
+    {
+        byte[] chunk = new byte[64 * 1024];
+        chunk.AsSpan().Fill((byte)'a');
+        return chunk;
+    }
+
+    private async Task SendFaultAsync(HttpContext context, PeddlerFault fault)
     {
         if (fault.Kind == PeddlerFaultKind.DropConnection)
         {
             context.Abort();
+            return;
+        }
+
+        if (fault.Kind == PeddlerFaultKind.EndlessBody)
+        {
+            await SendEndlessBodyAsync(context, fault).ConfigureAwait(false);
             return;
         }
 
@@ -388,6 +404,46 @@ public sealed partial class PeddlerAuthorizationServer
 
         response.ContentLength = fault.Body.Length;
         await WriteBodyAsync(context, fault.Body).ConfigureAwait(false);
+    }
+
+    private async Task SendEndlessBodyAsync(HttpContext context, PeddlerFault fault)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = fault.StatusCode;
+        response.Headers.ContentType = fault.ContentType;
+        foreach (KeyValuePair<string, string> header in fault.Headers)
+        {
+            response.Headers.Append(header.Key, header.Value);
+        }
+
+        if (fault.DeclaresLength)
+        {
+            response.ContentLength = fault.BodyLength;
+        }
+
+        // Through the PipeWriter: its flush result says when the client has gone away (Kestrel
+        // accepts Stream writes after that without an error).
+        System.IO.Pipelines.PipeWriter writer = response.BodyWriter;
+        long remaining = fault.BodyLength;
+        try
+        {
+            ReadOnlyMemory<byte> prefix = "{\"access_token\":\""u8.ToArray();
+            System.IO.Pipelines.FlushResult result = await writer.WriteAsync(prefix, context.RequestAborted).ConfigureAwait(false);
+            remaining -= prefix.Length;
+            Interlocked.Add(ref _faultBodyBytesSent, prefix.Length);
+            while (remaining > 0 && !result.IsCompleted && !result.IsCanceled
+                && !_stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                int size = (int)Math.Min(remaining, s_endlessChunk.Length);
+                result = await writer.WriteAsync(s_endlessChunk.AsMemory(0, size), context.RequestAborted).ConfigureAwait(false);
+                remaining -= size;
+                Interlocked.Add(ref _faultBodyBytesSent, size);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client stopped reading and went away, as it should.
+        }
     }
 
     private static async Task SendAsync(HttpContext context, int statusCode, string contentType, ReadOnlyMemory<byte> body, bool noStore)

@@ -63,6 +63,7 @@ public sealed partial class PeddlerAuthorizationServer : IAsyncDisposable
     private long _tokenLifetimeTicks;
     private int _tokenRequestCount;
     private int _apiRequestCount;
+    private long _faultBodyBytesSent;
 
     private readonly object _logGate = new();
     private readonly List<PeddlerTokenRequestRecord> _log = new();
@@ -143,6 +144,13 @@ public sealed partial class PeddlerAuthorizationServer : IAsyncDisposable
 
     /// <summary>How many <c>GET /api/carrier</c> requests have arrived, faulted ones included.</summary>
     public int ApiRequestCount => Volatile.Read(ref _apiRequestCount);
+
+    /// <summary>
+    /// How many body bytes <see cref="PeddlerFault.EndlessBody"/> faults have written so far (handed
+    /// to the transport; a client that stops reading stops this count growing, give or take the
+    /// socket buffers).
+    /// </summary>
+    public long FaultBodyBytesSent => Interlocked.Read(ref _faultBodyBytesSent);
 
     /// <summary>
     /// A snapshot of the token requests answered so far, in the order their answers were decided,

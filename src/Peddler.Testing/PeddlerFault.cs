@@ -37,6 +37,12 @@ public sealed class PeddlerFault
     /// <summary>The <c>Content-Type</c> sent, or <see langword="null"/> for none.</summary>
     public string? ContentType { get; private init; }
 
+    /// <summary>The body length of an <see cref="PeddlerFaultKind.EndlessBody"/> fault; 0 otherwise.</summary>
+    public long BodyLength { get; private init; }
+
+    /// <summary>Whether an <see cref="PeddlerFaultKind.EndlessBody"/> fault declares its length in <c>Content-Length</c>.</summary>
+    public bool DeclaresLength { get; private init; }
+
     internal byte[] Body { get; private init; } = [];
 
     internal KeyValuePair<string, string>[] Headers { get; private init; } = [];
@@ -150,6 +156,77 @@ public sealed class PeddlerFault
         };
     }
 
+    /// <summary>
+    /// Accepts the request and never answers: <see cref="Delay"/> with <see cref="Timeout.InfiniteTimeSpan"/>.
+    /// The request ends only when the client gives up or the server stops.
+    /// </summary>
+    public static PeddlerFault NeverAnswer() => Delay(Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Answers 200 <c>application/json</c> with a body that starts like a token response
+    /// (<c>{"access_token":"</c>) and goes on for <paramref name="length"/> bytes — 4 GiB by
+    /// default, i.e. endless for a client — streamed in 64 KiB writes as fast as the client reads,
+    /// so the server holds no more than one chunk. By default the body is chunked (no
+    /// <c>Content-Length</c>); with <paramref name="declareLength"/> it declares its full length.
+    /// <see cref="PeddlerAuthorizationServer.FaultBodyBytesSent"/> counts what was written.
+    /// </summary>
+    /// <param name="length">The body length in bytes; at least 64.</param>
+    /// <param name="declareLength">Whether to send <c>Content-Length: length</c>.</param>
+    public static PeddlerFault EndlessBody(long length = 4L * 1024 * 1024 * 1024, bool declareLength = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 64);
+        return new PeddlerFault(PeddlerFaultKind.EndlessBody)
+        {
+            StatusCode = 200,
+            ContentType = JsonBodies.MediaType,
+            BodyLength = length,
+            DeclaresLength = declareLength,
+            Headers = [new("Cache-Control", "no-store"), new("Pragma", "no-cache")],
+        };
+    }
+
+    /// <summary>
+    /// Answers a redirect: <paramref name="statusCode"/> (301, 302, 303, 307 or 308) with
+    /// <c>Location: location</c> and an empty body, as a moved endpoint or a hostile proxy would.
+    /// A client that follows a 307 or 308 re-sends the whole form, client secret included.
+    /// </summary>
+    /// <param name="statusCode">A 3xx status code.</param>
+    /// <param name="location">The <c>Location</c>: absolute (another origin) or relative.</param>
+    public static PeddlerFault Redirect(int statusCode, Uri location)
+    {
+        if (statusCode is < 300 or > 399)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "Redirects are 3xx.");
+        }
+
+        ArgumentNullException.ThrowIfNull(location);
+        return new PeddlerFault(PeddlerFaultKind.Redirect)
+        {
+            StatusCode = statusCode,
+            Headers = [new("Location", location.OriginalString)],
+        };
+    }
+
+    /// <summary>
+    /// Answers 200 with a well-formed token response (a fresh token value that the API endpoint
+    /// does not accept, <c>token_type</c> Bearer) whose <c>expires_in</c> is
+    /// <paramref name="rawJsonValue"/> exactly as written: <c>1000000000000000</c>, <c>-1</c>,
+    /// <c>1e400</c>, <c>"7200"</c>, <c>null</c>, <c>[]</c>, …
+    /// </summary>
+    /// <param name="rawJsonValue">The JSON text of the value; not validated.</param>
+    public static PeddlerFault ExpiresIn(string rawJsonValue)
+    {
+        ArgumentNullException.ThrowIfNull(rawJsonValue);
+        string body = "{\"access_token\":\"" + TokenValues.NewToken() + "\",\"token_type\":\"Bearer\",\"expires_in\":" + rawJsonValue + "}";
+        return new PeddlerFault(PeddlerFaultKind.ExpiresIn)
+        {
+            StatusCode = 200,
+            ContentType = JsonBodies.MediaType,
+            Body = Encoding.UTF8.GetBytes(body),
+            Headers = [new("Cache-Control", "no-store"), new("Pragma", "no-cache")],
+        };
+    }
+
     /// <summary>Aborts the connection without sending any response (<c>HttpContext.Abort()</c>).</summary>
     public static PeddlerFault DropConnection() => new(PeddlerFaultKind.DropConnection);
 
@@ -216,6 +293,8 @@ public sealed class PeddlerFault
         PeddlerFaultKind.Delay => $"Delay({DelayTime})",
         PeddlerFaultKind.DropConnection => "DropConnection",
         PeddlerFaultKind.TooManyRequests => string.Create(CultureInfo.InvariantCulture, $"TooManyRequests({StatusCode}, Retry-After {RetryAfter})"),
+        PeddlerFaultKind.EndlessBody => string.Create(CultureInfo.InvariantCulture, $"EndlessBody({BodyLength} bytes{(DeclaresLength ? ", Content-Length" : ", chunked")})"),
+        PeddlerFaultKind.Redirect => string.Create(CultureInfo.InvariantCulture, $"Redirect({StatusCode}, {Headers[0].Value})"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{Kind}({StatusCode}, {ContentType ?? "no content type"}, {Body.Length} bytes)"),
     };
 }

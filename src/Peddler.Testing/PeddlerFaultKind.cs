@@ -23,4 +23,13 @@ public enum PeddlerFaultKind
 
     /// <summary>An exact status, content type, body and headers (<see cref="PeddlerFault.Respond(int, string, string, System.Collections.Generic.IEnumerable{System.Collections.Generic.KeyValuePair{string, string}}?)"/>).</summary>
     Respond,
+
+    /// <summary>200 with a JSON body that never ends, or a huge one (<see cref="PeddlerFault.EndlessBody"/>).</summary>
+    EndlessBody,
+
+    /// <summary>A 3xx with a <c>Location</c> (<see cref="PeddlerFault.Redirect"/>).</summary>
+    Redirect,
+
+    /// <summary>200 with a token response whose <c>expires_in</c> is any JSON value (<see cref="PeddlerFault.ExpiresIn"/>).</summary>
+    ExpiresIn,
 }

@@ -42,22 +42,27 @@ public class CacheTests
     }
 
     [Fact]
-    public async Task The_token_is_renewed_at_ExpiresAt_minus_the_refresh_margin()
+    public async Task At_ExpiresAt_minus_the_refresh_margin_the_caller_gets_the_cached_token_and_one_renewal_starts()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time, tokenLifetime: TimeSpan.FromSeconds(7200));
-        var tokens = new CarrierTokens(env.Http, env.Options(), time);
+        (PeddlerTokenProvider provider, CarrierTokens tokens) = Clients.Create(env.Http, env.Options(), time);
 
         PeddlerAccessToken first = await tokens.GetTokenAsync();
-        time.Advance(TimeSpan.FromSeconds(7200 - 60) - TimeSpan.FromMilliseconds(1));
+        TimeSpan margin = PeddlerClientOptions.DefaultRefreshMargin;
+        Assert.Equal(TimeSpan.FromMinutes(10), margin);
+        time.Advance(TimeSpan.FromSeconds(7200) - margin - TimeSpan.FromMilliseconds(1));
         Assert.Same(first, await tokens.GetTokenAsync());
         Assert.Equal(1, env.Server.TokenRequestCount);
 
         time.Advance(TimeSpan.FromMilliseconds(2));
-        PeddlerAccessToken renewed = await tokens.GetTokenAsync();
+        Task renewed = provider.WhenCacheChanges();
+        Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
+        Clients.WithoutWaiting(tokens.GetTokenAsync());
+        await renewed.WaitAsync(Clients.Patience);
+        PeddlerAccessToken second = Clients.WithoutWaiting(tokens.GetTokenAsync());
 
-        Assert.NotSame(first, renewed);
-        Assert.NotEqual(first.AccessToken, renewed.AccessToken);
+        Assert.NotEqual(first.AccessToken, second.AccessToken);
         Assert.Equal(2, env.Server.TokenRequestCount);
     }
 
@@ -66,14 +71,18 @@ public class CacheTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time, tokenLifetime: TimeSpan.FromSeconds(60));
-        var tokens = new CarrierTokens(env.Http, env.Options(), time);
+        (PeddlerTokenProvider provider, CarrierTokens tokens) = Clients.Create(env.Http, env.Options(), time);
 
         PeddlerAccessToken first = await tokens.GetTokenAsync();
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.Same(first, await tokens.GetTokenAsync());
+        Assert.Equal(1, env.Server.TokenRequestCount);
 
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.NotSame(first, await tokens.GetTokenAsync());
+        Task renewed = provider.WhenCacheChanges();
+        Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
+        await renewed.WaitAsync(Clients.Patience);
+        Assert.NotSame(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
         Assert.Equal(2, env.Server.TokenRequestCount);
     }
 
@@ -83,14 +92,19 @@ public class CacheTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time, tokenLifetime: TimeSpan.FromSeconds(3600));
         PeddlerClientOptions options = env.Options();
-        options.RefreshMargin = TimeSpan.FromMinutes(10);
-        var tokens = new CarrierTokens(env.Http, options, time);
+        options.RefreshMargin = TimeSpan.FromMinutes(20);
+        (PeddlerTokenProvider provider, CarrierTokens tokens) = Clients.Create(env.Http, options, time);
 
         PeddlerAccessToken first = await tokens.GetTokenAsync();
-        time.Advance(TimeSpan.FromMinutes(49));
+        time.Advance(TimeSpan.FromMinutes(39));
         Assert.Same(first, await tokens.GetTokenAsync());
+        Assert.Equal(1, env.Server.TokenRequestCount);
         time.Advance(TimeSpan.FromMinutes(2));
+        Task renewed = provider.WhenCacheChanges();
+        Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
+        await renewed.WaitAsync(Clients.Patience);
         Assert.NotSame(first, await tokens.GetTokenAsync());
+        Assert.Equal(2, env.Server.TokenRequestCount);
     }
 
     [Fact]
@@ -148,13 +162,15 @@ public class CacheTests
     }
 
     [Fact]
-    public async Task Failures_are_not_cached()
+    public async Task Transient_failures_are_not_cached()
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
-        env.Server.Faults.Enqueue(PeddlerFault.Respond(403, "application/json", """{"error":"access_denied","error_description":"Invalid subject: test-client"}"""));
-        var tokens = new CarrierTokens(env.Http, env.Options());
+        env.Server.Faults.Enqueue(PeddlerFault.Status(503));
+        PeddlerClientOptions options = env.Options();
+        options.MaxRetries = 0;
+        var tokens = new CarrierTokens(env.Http, options);
 
-        await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+        await Assert.ThrowsAsync<PeddlerException>(async () => await tokens.GetTokenAsync());
         PeddlerAccessToken token = await tokens.GetTokenAsync();
 
         Assert.False(string.IsNullOrEmpty(token.AccessToken));

@@ -1,4 +1,8 @@
+using System;
+using System.Net.Http;
+using System.Threading.Tasks;
 using Peddler;
+using Xunit;
 
 namespace Peddler.Client.Tests;
 
@@ -15,4 +19,28 @@ public static partial class Nesting
 {
     [PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated")]
     internal sealed partial class NoCarrierTokens;
+}
+
+/// <summary>Creates clients with their provider in hand, and checks that calls did not wait.</summary>
+internal static class Clients
+{
+    /// <summary>Long enough for anything on loopback; only guards against a hung test.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    public static (PeddlerTokenProvider Provider, CarrierTokens Tokens) Create(HttpClient http, PeddlerClientOptions options, TimeProvider? time = null)
+    {
+        var provider = new PeddlerTokenProvider(http, options, CarrierTokens.Descriptor, time);
+        return (provider, PeddlerClientFactory.Create<CarrierTokens>(provider));
+    }
+
+    /// <summary>The token of a call that completed at once: served from the cache, no wait on the network.</summary>
+    public static PeddlerAccessToken WithoutWaiting(ValueTask<PeddlerAccessToken> call)
+    {
+        if (!call.IsCompletedSuccessfully)
+        {
+            Assert.Fail(call.IsFaulted ? $"The caller failed: {call.AsTask().Exception}" : "The caller had to wait for a token.");
+        }
+
+        return call.Result;
+    }
 }

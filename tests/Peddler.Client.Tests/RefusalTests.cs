@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using Peddler.Testing;
+using Xunit;
+
+namespace Peddler.Client.Tests;
+
+/// <summary>Remembered refusals, on a fake clock with a real server: a wrong secret is not hammered.</summary>
+public class RefusalTests
+{
+    private const string WrongSecret = "fake-wrong-secret-for-tests";
+
+    private static async Task<(TestEnvironment Env, FakeTimeProvider Time, PeddlerTokenProvider Provider, CarrierTokens Tokens, ListLoggerFactory Logs)> StartAsync()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time);
+        var logs = new ListLoggerFactory();
+        PeddlerClientOptions options = env.Options(secret: WrongSecret);
+        var provider = new PeddlerTokenProvider(env.Http, options, CarrierTokens.Descriptor, time);
+        return (env, time, provider, PeddlerClientFactory.Create<CarrierTokens>(provider), logs);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_called_every_second_for_20_seconds_costs_at_most_4_token_requests()
+    {
+        (TestEnvironment env, FakeTimeProvider time, _, CarrierTokens tokens, _) = await StartAsync();
+        await using TestEnvironment owned = env;
+        var refusals = new List<PeddlerAuthenticationException>();
+
+        for (int second = 0; second < 20; second++)
+        {
+            refusals.Add(await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync()));
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.InRange(env.Server.TokenRequestCount, 1, 4);
+
+        // Every caller got the same refusal, each as its own exception.
+        Assert.All(refusals, r =>
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Equal("access_denied", r.Error);
+            Assert.Equal(refusals[0].ErrorDescription, r.ErrorDescription);
+        });
+        Assert.Equal(refusals.Count, refusals.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task The_window_grows_from_seconds_to_minutes()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), PeddlerTokenProvider.RefusalWindow(1));
+        Assert.Equal(TimeSpan.FromSeconds(10), PeddlerTokenProvider.RefusalWindow(2));
+        Assert.Equal(TimeSpan.FromSeconds(160), PeddlerTokenProvider.RefusalWindow(6));
+        Assert.Equal(TimeSpan.FromMinutes(5), PeddlerTokenProvider.RefusalWindow(7));
+        Assert.Equal(TimeSpan.FromMinutes(5), PeddlerTokenProvider.RefusalWindow(int.MaxValue));
+
+        // And over real HTTP: within each window no request, at its end exactly one.
+        (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, CarrierTokens tokens, _) = await StartAsync();
+        await using TestEnvironment owned = env;
+        int expected = 0;
+        for (int refusal = 1; refusal <= 8; refusal++)
+        {
+            await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+            Assert.Equal(++expected, env.Server.TokenRequestCount);
+            TimeSpan window = PeddlerTokenProvider.RefusalWindow(refusal);
+            Assert.Equal(time.GetUtcNow() + window, provider.RefusedUntil);
+            time.Advance(window - TimeSpan.FromMilliseconds(1));
+            await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+            Assert.Equal(expected, env.Server.TokenRequestCount);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    [Fact]
+    public async Task ResetRefusal_lets_the_next_call_ask_at_once_and_a_success_starts_windows_anew()
+    {
+        (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, CarrierTokens tokens, _) = await StartAsync();
+        await using TestEnvironment owned = env;
+        await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+        Assert.Equal(2, env.Server.TokenRequestCount);
+
+        // The secret is fixed on the server's side (rotated to what the client sends), then reset.
+        env.Server.AddClient(Fake.ClientId, WrongSecret, Fake.Carrier);
+        provider.ResetRefusal();
+        Assert.Null(provider.RefusedUntil);
+        PeddlerAccessToken token = await tokens.GetTokenAsync();
+        Assert.Equal(3, env.Server.TokenRequestCount);
+
+        // A success forgets the streak: the next refusal starts again at 5 seconds.
+        env.Server.AddClient(Fake.ClientId, Fake.Secret, Fake.Carrier);
+        tokens.InvalidateToken(token);
+        await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(5), provider.RefusedUntil);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_logged_once_per_window()
+    {
+        (TestEnvironment env, FakeTimeProvider time, _, _, _) = await StartAsync();
+        await using TestEnvironment owned = env;
+        var logs = new ListLoggerFactory();
+        var tokens = PeddlerClientFactory.Create<CarrierTokens>(env.Http, env.Options(secret: WrongSecret), logs, time);
+
+        for (int second = 0; second < 20; second++)
+        {
+            await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        int windows = logs.Records.Count(r => r.Id.Id == 7);
+        Assert.Equal(env.Server.TokenRequestCount, windows);
+        Assert.Equal(env.Server.TokenRequestCount, logs.Records.Count(r => r.Id.Id == 3));
+        Assert.DoesNotContain(logs.Records, r => r.Message.Contains(WrongSecret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_provider_with_new_options_has_no_remembered_refusal()
+    {
+        (TestEnvironment env, FakeTimeProvider time, _, CarrierTokens tokens, _) = await StartAsync();
+        await using TestEnvironment owned = env;
+        await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+
+        var fixedTokens = new CarrierTokens(env.Http, env.Options(), time);
+        PeddlerAccessToken token = await fixedTokens.GetTokenAsync();
+
+        Assert.False(string.IsNullOrEmpty(token.AccessToken));
+        Assert.Equal(2, env.Server.TokenRequestCount);
+    }
+}
