@@ -314,8 +314,9 @@ internal static class PeddlerTokenRequest
 
     /// <summary>
     /// Reads at most <paramref name="limit"/> bytes of <paramref name="content"/>: refuses a larger
-    /// <c>Content-Length</c> without reading, and stops at the first byte past the limit. The
-    /// buffer grows from the declared length (or 4 KiB) and never beyond <c>limit + 1</c> bytes.
+    /// <c>Content-Length</c> without reading, and stops at the first byte past the limit. A body of
+    /// declared length is read into an array of that length; one of unknown length into pooled
+    /// buffers that grow from 4 KiB to <c>limit + 1</c> bytes, copied out only if it fits.
     /// </summary>
     internal static async Task<(ReadOnlyMemory<byte> Content, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
@@ -333,28 +334,59 @@ internal static class PeddlerTokenRequest
         Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            byte[] buffer = new byte[declared is long length ? (int)length : Math.Min(4096, limit + 1)];
-            int total = 0;
-            while (true)
+            if (declared is long length)
             {
-                if (total == buffer.Length)
+                // Content-Length framing ends the body there.
+                byte[] exact = new byte[length];
+                int read = 0;
+                while (read < exact.Length)
                 {
-                    if (declared is not null || total > limit)
+                    int n = await stream.ReadAsync(exact.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
                     {
-                        // Content-Length framing ends the body here; past the limit we stop reading.
-                        return total > limit ? (ReadOnlyMemory<byte>.Empty, true) : (buffer, false);
+                        break;
                     }
 
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                    read += n;
                 }
 
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                return (exact.AsMemory(0, read), false);
+            }
+
+            System.Buffers.ArrayPool<byte> pool = System.Buffers.ArrayPool<byte>.Shared;
+            byte[] buffer = pool.Rent(Math.Min(4096, limit + 1));
+            try
+            {
+                int total = 0;
+                while (true)
                 {
-                    return (buffer.AsMemory(0, total), false);
-                }
+                    int capacity = Math.Min(buffer.Length, limit + 1);
+                    if (total == capacity)
+                    {
+                        if (total > limit)
+                        {
+                            return (ReadOnlyMemory<byte>.Empty, true);
+                        }
 
-                total += read;
+                        byte[] larger = pool.Rent((int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                        buffer.AsSpan(0, total).CopyTo(larger);
+                        pool.Return(buffer);
+                        buffer = larger;
+                        continue;
+                    }
+
+                    int read = await stream.ReadAsync(buffer.AsMemory(total, capacity - total), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return (buffer.AsSpan(0, total).ToArray(), false);
+                    }
+
+                    total += read;
+                }
+            }
+            finally
+            {
+                pool.Return(buffer);
             }
         }
     }

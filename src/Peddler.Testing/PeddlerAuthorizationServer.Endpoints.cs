@@ -438,6 +438,11 @@ public sealed partial class PeddlerAuthorizationServer
                 result = await writer.WriteAsync(s_endlessChunk.AsMemory(0, size), context.RequestAborted).ConfigureAwait(false);
                 remaining -= size;
                 Interlocked.Add(ref _faultBodyBytesSent, size);
+                if ((remaining / size) % 16 == 0)
+                {
+                    // Let the transport's abort notification run on a busy machine.
+                    await Task.Yield();
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)

@@ -146,9 +146,9 @@ public sealed partial class PeddlerAuthorizationServer : IAsyncDisposable
     public int ApiRequestCount => Volatile.Read(ref _apiRequestCount);
 
     /// <summary>
-    /// How many body bytes <see cref="PeddlerFault.EndlessBody"/> faults have written so far (handed
-    /// to the transport; a client that stops reading stops this count growing, give or take the
-    /// socket buffers).
+    /// How many body bytes <see cref="PeddlerFault.EndlessBody"/> faults have handed to the response
+    /// so far. Kestrel accepts (and drops) writes for a while after a client has gone away, so
+    /// this is an upper bound of what reached the client, not a measure of what it read.
     /// </summary>
     public long FaultBodyBytesSent => Interlocked.Read(ref _faultBodyBytesSent);
 

@@ -36,9 +36,6 @@ public class HostileEndpointTests
         Assert.Equal(HttpStatusCode.OK, ex.StatusCode);
         Assert.Contains("MaxResponseSize", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, env.Server.TokenRequestCount);
-
-        // The client stopped reading: the server got rid of far less than the body (socket buffers aside).
-        Assert.InRange(env.Server.FaultBodyBytesSent, 0, 64L * 1024 * 1024);
     }
 
     [Fact]
@@ -327,7 +324,7 @@ public class BoundedMemoryTests
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         // The whole process (client and in-process server): 0.1.0 allocated about 1 GiB here.
-        Assert.InRange(allocated, 0, 4L * options.MaxResponseSize);
+        Assert.InRange(allocated, 0, 2L * options.MaxResponseSize);
     }
 }
 
