@@ -12,6 +12,9 @@ namespace Peddler.Benchmarks;
 /// Runs the benchmarks with BenchmarkDotNet's command line (<c>--filter</c>, <c>--job</c>, ...), plus:
 /// <list type="bullet">
 /// <item><c>--smoke</c>: every benchmark once (BenchmarkDotNet's Dry job) so CI proves they build and run;</item>
+/// <item><c>--soak DURATION</c>: 1,000 concurrent callers through <c>AddPeddlerAccessToken</c> against a
+/// faulty local server (see <see cref="Soak"/>); exits 1 if a caller was served an expired token or
+/// an untyped exception escaped;</item>
 /// <item><c>--generate-project DIR [--with-analyzers]</c>: write the 2,000-file consumer project for the
 /// <c>-p:ReportAnalyzer=true</c> build (see analyzer-time.sh).</item>
 /// </list>
@@ -30,6 +33,11 @@ public static class Program
             SyntheticConsumer.WriteProject(Path.GetFullPath(args[1]), repository, args.Contains("--with-analyzers"));
             Console.WriteLine($"wrote {SyntheticConsumer.FileCount} files ({SyntheticConsumer.AnnotatedCount} [PeddlerClient] classes) to {Path.GetFullPath(args[1])}");
             return 0;
+        }
+
+        if (args.Length >= 2 && args[0] == "--soak")
+        {
+            return Soak.RunAsync(args[1]).GetAwaiter().GetResult();
         }
 
         TokenRequestLog.Reset();
