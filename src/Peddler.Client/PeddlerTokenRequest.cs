@@ -316,7 +316,8 @@ internal static class PeddlerTokenRequest
     /// Reads at most <paramref name="limit"/> bytes of <paramref name="content"/>: refuses a larger
     /// <c>Content-Length</c> without reading, and stops at the first byte past the limit. A body of
     /// declared length is read into an array of that length; one of unknown length into pooled
-    /// buffers that grow from 4 KiB to <c>limit + 1</c> bytes, copied out only if it fits.
+    /// buffers that grow from 4 KiB to <c>limit</c> bytes (then a one-byte probe), copied out only
+    /// if it fits.
     /// </summary>
     internal static async Task<(ReadOnlyMemory<byte> Content, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
@@ -354,21 +355,25 @@ internal static class PeddlerTokenRequest
             }
 
             System.Buffers.ArrayPool<byte> pool = System.Buffers.ArrayPool<byte>.Shared;
-            byte[] buffer = pool.Rent(Math.Min(4096, limit + 1));
+            byte[] buffer = pool.Rent(Math.Min(4096, limit));
             try
             {
                 int total = 0;
                 while (true)
                 {
-                    int capacity = Math.Min(buffer.Length, limit + 1);
+                    int capacity = Math.Min(buffer.Length, limit);
                     if (total == capacity)
                     {
-                        if (total > limit)
+                        if (total == limit)
                         {
-                            return (ReadOnlyMemory<byte>.Empty, true);
+                            // Full: one more byte means over the limit (a probe, so the buffer never
+                            // needs the next power of two up).
+                            byte[] probe = buffer.Length > limit ? buffer : new byte[1];
+                            int extra = await stream.ReadAsync(probe.AsMemory(probe == buffer ? limit : 0, 1), cancellationToken).ConfigureAwait(false);
+                            return extra == 0 ? (buffer.AsSpan(0, total).ToArray(), false) : (ReadOnlyMemory<byte>.Empty, true);
                         }
 
-                        byte[] larger = pool.Rent((int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                        byte[] larger = pool.Rent((int)Math.Min((long)buffer.Length * 2, limit));
                         buffer.AsSpan(0, total).CopyTo(larger);
                         pool.Return(buffer);
                         buffer = larger;
