@@ -9,14 +9,14 @@ namespace Peddler;
 public interface IPeddlerTokenClient
 {
     /// <summary>
-    /// Returns a valid access token: the cached one while it is more than the refresh margin
-    /// from expiry, otherwise a new one from the token endpoint. Concurrent callers share one
-    /// request.
+    /// Returns a valid access token: the cached one until it expires (less a clock-skew
+    /// allowance), renewed in the background from the refresh margin on; otherwise a new one from
+    /// the token endpoint. Concurrent callers share one request.
     /// </summary>
     /// <param name="cancellationToken">Cancels this caller's wait; a request shared with other callers goes on.</param>
-    /// <exception cref="PeddlerAuthenticationException">The endpoint refused the credentials or scope.</exception>
-    /// <exception cref="PeddlerProtocolException">The endpoint's answer was not a valid token or error response.</exception>
-    /// <exception cref="PeddlerException">The endpoint could not be reached on any attempt.</exception>
+    /// <exception cref="PeddlerAuthenticationException">The endpoint refused the credentials or scope (a 4xx OAuth error), now or within the remembered refusal's back-off window.</exception>
+    /// <exception cref="PeddlerProtocolException">The endpoint's answer was not a valid token or error response, was too large, or was a redirect.</exception>
+    /// <exception cref="PeddlerException">The endpoint was unavailable on every attempt: unreachable, no answer within the attempt timeout, or 5xx/408/429 (<see cref="PeddlerException.StatusCode"/> and <see cref="PeddlerException.Error"/> say which).</exception>
     /// <exception cref="TimeoutException">No attempt succeeded within <see cref="PeddlerClientOptions.Timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     ValueTask<PeddlerAccessToken> GetTokenAsync(CancellationToken cancellationToken = default);
