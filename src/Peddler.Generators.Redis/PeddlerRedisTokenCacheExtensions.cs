@@ -89,7 +89,7 @@ public static class PeddlerRedisTokenCacheExtensions
     }
 
     /// <summary>One connection (and one <see cref="RedisCache"/> on it) per Redis configuration in a container.</summary>
-    internal sealed class RedisConnections : IAsyncDisposable
+    internal sealed class RedisConnections : IAsyncDisposable, IDisposable
     {
         private readonly ConcurrentDictionary<string, RedisConnection> _connections = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<RedisConnection, RedisCache> _stores = new();
@@ -103,6 +103,8 @@ public static class PeddlerRedisTokenCacheExtensions
                 ConnectionMultiplexerFactory = async () => await c.ConnectAsync().ConfigureAwait(false)
                     ?? throw new InvalidOperationException("Redis is unavailable."),
             })));
+
+        public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         public async ValueTask DisposeAsync()
         {

@@ -74,7 +74,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         }
 
         string tokenKey = TokenKey(context);
-        RedisKey lockKey = _options.KeyPrefix + "lock:" + context.CacheKey;
+        RedisKey lockKey = LockKey(context);
         string owner = Guid.NewGuid().ToString("N");
         long started = Environment.TickCount64;
         while (true)
@@ -130,13 +130,27 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
                 return;
             }
 
+            // Removed under the fleet's lock, so that a replacement shared meanwhile is not removed
+            // with it; when the lock is taken, its holder is about to share a replacement anyway.
             string tokenKey = TokenKey(context);
-            byte[]? sealedEntry = await TryAsync(_store.GetAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
-            if (sealedEntry is not null
-                && TokenProtector.Open(entryKey!, context.CacheKey, sealedEntry) is { } stored
-                && string.Equals(stored.AccessToken, token.AccessToken, StringComparison.Ordinal))
+            RedisKey lockKey = LockKey(context);
+            string owner = Guid.NewGuid().ToString("N");
+            if (await TryAsync(db.StringSetAsync(lockKey, owner, _options.LockLease, When.NotExists), cancellationToken).ConfigureAwait(false) == true)
             {
-                await TryAsync(RemoveAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    byte[]? sealedEntry = await TryAsync(_store.GetAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    if (sealedEntry is not null
+                        && TokenProtector.Open(entryKey!, context.CacheKey, sealedEntry) is { } stored
+                        && string.Equals(stored.AccessToken, token.AccessToken, StringComparison.Ordinal))
+                    {
+                        await TryAsync(RemoveAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [owner]), CancellationToken.None).ConfigureAwait(false);
+                }
             }
 
             long? receivers = await TryAsync(
@@ -263,7 +277,8 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         }
 
         byte[] sealedEntry = TokenProtector.Seal(entryKey, context.CacheKey, token);
-        var entryOptions = new DistributedCacheEntryOptions { AbsoluteExpiration = token.ExpiresAt };
+        // Relative to the client's clock (the store's own clock may differ from a test's TimeProvider).
+        var entryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = token.ExpiresAt - _timeProvider.GetUtcNow() };
         if (await TryAsync(WriteAsync(tokenKey, sealedEntry, entryOptions, cancellationToken), cancellationToken).ConfigureAwait(false) == true)
         {
             RedisTokenCacheLog.SharedTokenStored(_logger, token.Fingerprint, token.ExpiresAt);
@@ -412,6 +427,8 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     }
 
     private string TokenKey(PeddlerTokenCacheContext context) => _options.KeyPrefix + "token:" + context.CacheKey;
+
+    private RedisKey LockKey(PeddlerTokenCacheContext context) => _options.KeyPrefix + "lock:" + context.CacheKey;
 
     private RedisChannel Channel(string clientName) => RedisChannel.Literal(_options.KeyPrefix + "invalidated:" + clientName);
 
