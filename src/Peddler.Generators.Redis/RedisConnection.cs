@@ -16,6 +16,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly ConfigurationOptions _configuration;
     private readonly object _gate = new();
     private Task<IConnectionMultiplexer?>? _connecting;
+    private long _startedAt;
 
     public RedisConnection(string configuration, TimeSpan connectTimeout, TimeSpan operationTimeout)
     {
@@ -59,19 +60,29 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _connecting ??= CreateAsync();
+            if (_connecting is null)
+            {
+                _startedAt = Environment.TickCount64;
+                _connecting = CreateAsync();
+            }
+
+            return _connecting;
         }
     }
 
-    /// <summary>The multiplexer if it is connected now, after waiting at most <paramref name="timeout"/> for the first connection.</summary>
-    public async Task<IConnectionMultiplexer?> GetConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The multiplexer if it is connected now. While the first connection is under way (for at most
+    /// <paramref name="firstConnection"/> from its start) waits for it; afterwards never waits.
+    /// </summary>
+    public async Task<IConnectionMultiplexer?> GetConnectedAsync(TimeSpan firstConnection, CancellationToken cancellationToken)
     {
         Task<IConnectionMultiplexer?> connecting = ConnectAsync();
+        long deadline = Volatile.Read(ref _startedAt) + (long)firstConnection.TotalMilliseconds;
         if (!connecting.IsCompleted)
         {
             try
             {
-                await connecting.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                await connecting.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -80,7 +91,27 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
 
         IConnectionMultiplexer? multiplexer = await connecting.ConfigureAwait(false);
+
+        // The first attempt may fail on a busy machine; the next ones follow within the same window.
+        while (multiplexer is { IsConnected: false } && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
         return multiplexer is { IsConnected: true } ? multiplexer : null;
+    }
+
+    /// <summary>Waits until the connection is up (for tools and tests that start a fleet); <see langword="false"/> after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WhenConnectedAsync(TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        IConnectionMultiplexer? multiplexer = await ConnectAsync().ConfigureAwait(false);
+        while (multiplexer is { IsConnected: false } && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return multiplexer is { IsConnected: true };
     }
 
     private async Task<IConnectionMultiplexer?> CreateAsync()

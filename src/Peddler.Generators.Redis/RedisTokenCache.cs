@@ -58,6 +58,9 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         _connection.Restored += () => Volatile.Write(ref _bypassUntil, 0);
     }
 
+    /// <summary>Waits until Redis is connected: lets a tool or test start a whole fleet before it asks for tokens.</summary>
+    internal Task<bool> WhenConnectedAsync(TimeSpan timeout) => _connection.WhenConnectedAsync(timeout);
+
     /// <inheritdoc />
     public override async Task<PeddlerAccessToken> GetOrRequestAsync(
         PeddlerTokenCacheContext context,

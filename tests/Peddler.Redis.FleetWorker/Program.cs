@@ -8,6 +8,8 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Peddler;
+using Peddler.Caching;
+using Peddler.Redis;
 
 // One fleet instance. Arguments (all required unless noted):
 //   --redis <configuration>    StackExchange.Redis configuration string; "none" for no shared cache
@@ -19,7 +21,7 @@ using Peddler;
 //   --lease-ms <ms>            lock lease (optional)
 //   --wait-ms <ms>             wait timeout (optional)
 // Writes one line per event to stdout: READY, LOCK (this instance requests the fleet's token),
-// TOKEN <fingerprint> <milliseconds from the barrier>, ERROR <type>.
+// TOKEN <fingerprint> <milliseconds from the barrier>, WARN <event> <message>, ERROR <type>.
 Dictionary<string, string> arguments = new(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -61,6 +63,16 @@ if (!string.Equals(redis, "none", StringComparison.Ordinal))
 
 await using ServiceProvider provider = services.BuildServiceProvider();
 FleetTokens tokens = provider.GetRequiredService<FleetTokens>();
+
+// Started means connected: the test releases the barrier once every instance is up, as a fleet
+// that has been running for a while would be.
+if (provider.GetKeyedService<PeddlerSharedTokenCache>(nameof(FleetTokens)) is RedisTokenCache cache
+    && !await cache.WhenConnectedAsync(TimeSpan.FromSeconds(30)))
+{
+    Console.WriteLine("ERROR not-connected");
+    return 1;
+}
+
 Console.WriteLine("READY");
 
 string barrier = arguments["--barrier"];
@@ -106,6 +118,10 @@ internal sealed class StdoutEvents : ILoggerProvider
             if (fleetCache && eventId.Name == "FleetLockAcquired")
             {
                 Console.WriteLine("LOCK");
+            }
+            else if (fleetCache && logLevel >= LogLevel.Warning)
+            {
+                Console.WriteLine("WARN " + eventId.Name + " " + formatter(state, exception));
             }
         }
     }

@@ -26,7 +26,7 @@ public sealed class MultiProcessTests
         processes.Release();
         await Task.WhenAll(processes.Workers.Select(w => w.WaitForAsync("TOKEN ", TimeSpan.FromSeconds(60))));
 
-        Assert.Equal(1, fleet.Server.TokenRequestCount);
+        Assert.True(fleet.Server.TokenRequestCount == 1, Describe(processes));
         Assert.Single(processes.Workers.Select(w => w.Fingerprint).Distinct());
         Assert.Single(processes.Workers, w => w.Line("LOCK") is not null);
     }
@@ -50,10 +50,13 @@ public sealed class MultiProcessTests
         await Task.WhenAll(survivors.Select(w => w.WaitForAsync("TOKEN ", TimeSpan.FromSeconds(60))));
         TimeSpan recovery = sinceKill.Elapsed;
 
-        Assert.Equal(2, fleet.Server.TokenRequestCount);
+        Assert.True(fleet.Server.TokenRequestCount == 2, Describe(processes));
         Assert.Single(survivors.Select(w => w.Fingerprint).Distinct());
 
         // The lease (2 s) plus one poll, one request and the workers' output; far below the 50 s wait timeout.
         Assert.True(recovery < lease + TimeSpan.FromSeconds(6), $"recovered after {recovery}");
     }
+
+    private static string Describe(FleetProcesses processes) =>
+        string.Join("\n", processes.Workers.Select(w => string.Join(" | ", w.Lines)));
 }
