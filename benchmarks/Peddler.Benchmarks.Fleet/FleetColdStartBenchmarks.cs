@@ -67,6 +67,12 @@ public class FleetColdStartBenchmarks
                 {
                     o.Configuration = _cache.Configuration;
                     o.KeyPrefix = prefix;
+
+                    // 32 instances on 2 shared cores: their first calls derive 64 PBKDF2 keys at once
+                    // and starve this process's thread pool for seconds, which a real fleet (a CPU per
+                    // instance) does not; with the default 1 s, Redis calls would time out and
+                    // instances fall back to their own requests.
+                    o.OperationTimeout = TimeSpan.FromSeconds(10);
                 });
             }
 

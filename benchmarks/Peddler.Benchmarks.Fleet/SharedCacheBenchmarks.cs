@@ -13,7 +13,7 @@ namespace Peddler.Benchmarks.Fleet;
 
 /// <summary>
 /// The shared cache's own costs against a local RESP server: an L2 hit (read, decrypt, checks) as a new
-/// instance sees it, and one uncontended lock acquire + release — the lock this package
+/// instance sees it, the entry key's derivation (once per instance and secret), and one uncontended lock acquire + release — the lock this package
 /// uses (SET NX PX, owner-checked Lua release) against DistributedLock.Redis's RedisDistributedLock.
 /// </summary>
 [MemoryDiagnoser]
@@ -73,6 +73,9 @@ public class SharedCacheBenchmarks
 
     [Benchmark(Description = "L2 hit: GetOrRequestAsync finds the shared token")]
     public Task<PeddlerAccessToken> SharedHit() => _shared.GetOrRequestAsync(_context, NeverCalled, CancellationToken.None);
+
+    [Benchmark(Description = "Entry key: PBKDF2-SHA256, 100,000 iterations (once per instance)")]
+    public byte[] DeriveEntryKey() => TokenProtector.DeriveKey("fake-secret-for-benchmarks", _context.CacheKey);
 
     [Benchmark(Description = "Lock: SET NX PX + Lua release (this package)")]
     public async Task<bool> OwnLock()

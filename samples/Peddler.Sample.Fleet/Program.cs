@@ -122,7 +122,15 @@ static async Task<int> RunFleetAsync(string? redis)
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        await Task.Delay(200); // the dev server prints each request as it is answered
+        // The dev server prints each request as it answers it: wait for the first line, then give
+        // any further (unexpected) request time to show up.
+        var printed = Stopwatch.StartNew();
+        while (Volatile.Read(ref tokenRequests) == 0 && printed.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(500);
         int ok = lines.Count(l => l.Contains("api 200", StringComparison.Ordinal));
         int distinct = lines.Select(l => l.Split(' ')).Where(p => p.Length > 3 && p[2] == "token").Select(p => p[3]).Distinct().Count();
         Console.WriteLine($"Token requests at the dev server: {Volatile.Read(ref tokenRequests)} ({Workers} workers, {distinct} distinct token(s), {ok} API call(s) accepted)");

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Peddler;
@@ -66,7 +67,7 @@ public static class PeddlerRedisTokenCacheExtensions
                     && o.ConnectTimeout > TimeSpan.Zero && o.OperationTimeout > TimeSpan.Zero && o.RetryStoreAfter >= TimeSpan.Zero,
                 $"{clientName}: the distributed token cache's durations must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<RedisConnections>();
+        services.TryAddSingleton<RedisConnections>();
         services.AddKeyedSingleton<PeddlerSharedTokenCache>(clientName, static (sp, key) => Create(sp, (string)key!));
         return builder;
     }
