@@ -164,6 +164,11 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
                 RedisTokenCacheLog.SharedTokenInvalidated(_logger, token.Fingerprint);
             }
         }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            // Never throws for store failures (an IDistributedCache may throw before it returns a task).
+            MarkUnavailable(ex);
+        }
         catch (OperationCanceledException)
         {
         }
@@ -244,11 +249,10 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
             return (false, null);
         }
 
-        Task<byte[]?> read = _store.GetAsync(tokenKey, cancellationToken);
         byte[]? sealedEntry;
         try
         {
-            sealedEntry = await read.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            sealedEntry = await _store.GetAsync(tokenKey, cancellationToken).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {

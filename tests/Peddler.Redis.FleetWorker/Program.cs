@@ -20,6 +20,7 @@ using Peddler.Redis;
 //   --prefix <prefix>          Redis key prefix (optional)
 //   --lease-ms <ms>            lock lease (optional)
 //   --wait-ms <ms>             wait timeout (optional)
+//   --operation-timeout-ms <ms> Redis operation timeout (optional)
 // Writes one line per event to stdout: READY, LOCK (this instance requests the fleet's token),
 // TOKEN <fingerprint> <milliseconds from the barrier>, WARN <event> <message>, ERROR <type>.
 Dictionary<string, string> arguments = new(StringComparer.Ordinal);
@@ -52,6 +53,11 @@ if (!string.Equals(redis, "none", StringComparison.Ordinal))
         if (arguments.TryGetValue("--lease-ms", out string? lease))
         {
             options.LockLease = TimeSpan.FromMilliseconds(int.Parse(lease, CultureInfo.InvariantCulture));
+        }
+
+        if (arguments.TryGetValue("--operation-timeout-ms", out string? operation))
+        {
+            options.OperationTimeout = TimeSpan.FromMilliseconds(int.Parse(operation, CultureInfo.InvariantCulture));
         }
 
         if (arguments.TryGetValue("--wait-ms", out string? wait))

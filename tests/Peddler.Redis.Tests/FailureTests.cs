@@ -17,7 +17,7 @@ public sealed class FailureTests
         await using CacheServer cache = await CacheServer.StartSharedAsync();
         await using Fleet fleet = await Fleet.StartAsync(cache);
         string nowhere = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{CacheServer.FreePort()}");
-        FleetTokens a = fleet.AddInstance(o => o.Configuration = nowhere);
+        FleetTokens a = fleet.AddInstance(o => { o.Configuration = nowhere; o.OperationTimeout = TimeSpan.FromSeconds(1); });
 
         var clock = Stopwatch.StartNew();
         PeddlerAccessToken first = await a.GetTokenAsync();
@@ -38,8 +38,8 @@ public sealed class FailureTests
     {
         await using CacheServer cache = await CacheServer.StartDedicatedAsync();
         await using Fleet fleet = await Fleet.StartAsync(cache);
-        FleetTokens a = fleet.AddInstance(o => o.RetryStoreAfter = TimeSpan.FromSeconds(1));
-        FleetTokens b = fleet.AddInstance(o => o.RetryStoreAfter = TimeSpan.FromSeconds(1));
+        FleetTokens a = fleet.AddInstance(o => { o.RetryStoreAfter = TimeSpan.FromSeconds(1); o.OperationTimeout = TimeSpan.FromSeconds(1); });
+        FleetTokens b = fleet.AddInstance(o => { o.RetryStoreAfter = TimeSpan.FromSeconds(1); o.OperationTimeout = TimeSpan.FromSeconds(1); });
         PeddlerAccessToken shared = await a.GetTokenAsync();
         Assert.Equal(shared.AccessToken, (await b.GetTokenAsync()).AccessToken);
         Assert.Equal(1, fleet.Server.TokenRequestCount);

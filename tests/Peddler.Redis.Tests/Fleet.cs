@@ -76,6 +76,12 @@ internal sealed class Fleet : IAsyncDisposable
             {
                 options.Configuration = Cache.Configuration;
                 options.KeyPrefix = KeyPrefix;
+
+                // Instances in one process derive their keys (PBKDF2) at the same moment; on a busy
+                // 2-core machine that can hold the thread pool past the default 1 s, and a timed-out
+                // Redis call falls back to a request of its own (correct, but not what sharing tests
+                // assert). Tests of timeouts set their own (FailureTests).
+                options.OperationTimeout = TimeSpan.FromSeconds(10);
                 configure?.Invoke(options);
             });
         }

@@ -50,6 +50,9 @@ internal sealed class FleetProcesses : IAsyncDisposable
             Add("--carrier", Fleet.CarrierId);
             Add("--barrier", processes._barrier);
             Add("--prefix", fleet.KeyPrefix);
+
+            // 8 processes start on a busy 2-core machine: see Fleet.AddInstance.
+            Add("--operation-timeout-ms", "10000");
             if (lease is { } l)
             {
                 Add("--lease-ms", ((int)l.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
