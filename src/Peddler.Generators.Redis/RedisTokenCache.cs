@@ -1,0 +1,495 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Peddler.Caching;
+using StackExchange.Redis;
+
+namespace Peddler.Redis;
+
+/// <summary>
+/// A client's fleet-wide token cache: encrypted entries in an <see cref="IDistributedCache"/>, one
+/// token request per fleet through a Redis lock (SET NX PX, released and extended by owner-checked
+/// Lua scripts), invalidations over Redis pub/sub. Every Redis failure falls back to the token
+/// endpoint within <see cref="PeddlerRedisTokenCacheOptions.OperationTimeout"/>s.
+/// </summary>
+internal sealed class RedisTokenCache : PeddlerSharedTokenCache
+{
+    // Deletes or extends the lock only if this instance still owns it (its lease may have expired
+    // and another instance taken the lock).
+    private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    private const string ExtendScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
+    // A shared token must stay valid this much longer than the client's refresh margin.
+    private static readonly TimeSpan MinimumRemaining = TimeSpan.FromSeconds(1);
+
+    // How long a refused token's fingerprint is remembered, so it is never handed back.
+    private static readonly TimeSpan RememberRefused = TimeSpan.FromMinutes(10);
+
+    private readonly RedisConnection _connection;
+    private readonly IDistributedCache _store;
+    private readonly PeddlerRedisTokenCacheOptions _options;
+    private readonly Func<string?> _clientSecret;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, byte[]> _entryKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private long _bypassUntil;
+    private int _unavailable;
+    private int _secretWarned;
+
+    public RedisTokenCache(
+        RedisConnection connection,
+        IDistributedCache store,
+        PeddlerRedisTokenCacheOptions options,
+        Func<string?> clientSecret,
+        TimeProvider? timeProvider,
+        ILogger? logger)
+    {
+        _connection = connection;
+        _store = store;
+        _options = options;
+        _clientSecret = clientSecret;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _connection.Restored += () => Volatile.Write(ref _bypassUntil, 0);
+    }
+
+    /// <summary>Waits until Redis is connected: lets a tool or test start a whole fleet before it asks for tokens.</summary>
+    internal Task<bool> WhenConnectedAsync(TimeSpan timeout) => _connection.WhenConnectedAsync(timeout);
+
+    /// <inheritdoc />
+    public override async Task<PeddlerAccessToken> GetOrRequestAsync(
+        PeddlerTokenCacheContext context,
+        Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requestToken);
+        byte[]? entryKey = EntryKey(context);
+        IDatabase? db = entryKey is null ? null : await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        if (db is null)
+        {
+            return await requestToken(cancellationToken).ConfigureAwait(false);
+        }
+
+        string tokenKey = TokenKey(context);
+        RedisKey lockKey = LockKey(context);
+        string owner = Guid.NewGuid().ToString("N");
+        long started = Environment.TickCount64;
+        while (true)
+        {
+            (bool ok, PeddlerAccessToken? shared) = await TryReadAsync(tokenKey, entryKey!, context, cancellationToken).ConfigureAwait(false);
+            if (!ok)
+            {
+                return await requestToken(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (shared is not null)
+            {
+                RedisTokenCacheLog.SharedTokenUsed(_logger, shared.Fingerprint, shared.ExpiresAt);
+                return shared;
+            }
+
+            bool? acquired = await TryAsync(db.StringSetAsync(lockKey, owner, _options.LockLease, When.NotExists), cancellationToken).ConfigureAwait(false);
+            if (acquired is null)
+            {
+                return await requestToken(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (acquired.Value)
+            {
+                return await RequestForFleetAsync(db, lockKey, owner, tokenKey, entryKey!, context, requestToken, cancellationToken).ConfigureAwait(false);
+            }
+
+            TimeSpan waited = TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            if (waited >= _options.WaitTimeout)
+            {
+                RedisTokenCacheLog.FleetWaitTimedOut(_logger, waited);
+                PeddlerAccessToken own = await requestToken(cancellationToken).ConfigureAwait(false);
+                await TryWriteAsync(tokenKey, entryKey!, context, own, cancellationToken).ConfigureAwait(false);
+                return own;
+            }
+
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task InvalidateAsync(PeddlerTokenCacheContext context, PeddlerAccessToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(token);
+        Remember(token.Fingerprint);
+        try
+        {
+            byte[]? entryKey = EntryKey(context);
+            IDatabase? db = entryKey is null ? null : await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            if (db is null)
+            {
+                return;
+            }
+
+            // Removed under the fleet's lock, so that a replacement shared meanwhile is not removed
+            // with it; when the lock is taken, its holder is about to share a replacement anyway.
+            string tokenKey = TokenKey(context);
+            RedisKey lockKey = LockKey(context);
+            string owner = Guid.NewGuid().ToString("N");
+            if (await TryAsync(db.StringSetAsync(lockKey, owner, _options.LockLease, When.NotExists), cancellationToken).ConfigureAwait(false) == true)
+            {
+                try
+                {
+                    byte[]? sealedEntry = await TryAsync(_store.GetAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    if (sealedEntry is not null
+                        && TokenProtector.Open(entryKey!, context.CacheKey, sealedEntry) is { } stored
+                        && string.Equals(stored.AccessToken, token.AccessToken, StringComparison.Ordinal))
+                    {
+                        await TryAsync(RemoveAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [owner]), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            long? receivers = await TryAsync(
+                db.Multiplexer.GetSubscriber().PublishAsync(Channel(context.ClientName), token.Fingerprint),
+                cancellationToken).ConfigureAwait(false);
+            if (receivers is not null)
+            {
+                RedisTokenCacheLog.SharedTokenInvalidated(_logger, token.Fingerprint);
+            }
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            // Never throws for store failures (an IDistributedCache may throw before it returns a task).
+            MarkUnavailable(ex);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public override IDisposable? Subscribe(string clientName, Action<string> tokenInvalidated)
+    {
+        ArgumentNullException.ThrowIfNull(clientName);
+        ArgumentNullException.ThrowIfNull(tokenInvalidated);
+        var subscription = new Subscription(this, Channel(clientName), fingerprint =>
+        {
+            Remember(fingerprint);
+            tokenInvalidated(fingerprint);
+        });
+        subscription.Start();
+        return subscription;
+    }
+
+    private async Task<PeddlerAccessToken> RequestForFleetAsync(
+        IDatabase db,
+        RedisKey lockKey,
+        string owner,
+        string tokenKey,
+        byte[] entryKey,
+        PeddlerTokenCacheContext context,
+        Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
+        CancellationToken cancellationToken)
+    {
+        using var extending = new CancellationTokenSource();
+        Task extend = Task.CompletedTask;
+        try
+        {
+            RedisTokenCacheLog.FleetLockAcquired(_logger, _options.LockLease);
+
+            // Another instance may have shared a token between this one's read and its lock.
+            (bool ok, PeddlerAccessToken? shared) = await TryReadAsync(tokenKey, entryKey, context, cancellationToken).ConfigureAwait(false);
+            if (ok && shared is not null)
+            {
+                return shared;
+            }
+
+            extend = ExtendWhileRequestingAsync(db, lockKey, owner, extending.Token);
+            PeddlerAccessToken token = await requestToken(cancellationToken).ConfigureAwait(false);
+            await TryWriteAsync(tokenKey, entryKey, context, token, cancellationToken).ConfigureAwait(false);
+            return token;
+        }
+        finally
+        {
+            await extending.CancelAsync().ConfigureAwait(false);
+            await extend.ConfigureAwait(false);
+            await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [owner]), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ExtendWhileRequestingAsync(IDatabase db, RedisKey lockKey, string owner, CancellationToken cancellationToken)
+    {
+        TimeSpan period = _options.LockLease / 3;
+        long leaseMilliseconds = (long)_options.LockLease.TotalMilliseconds;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, cancellationToken).ConfigureAwait(false);
+                await TryAsync(db.ScriptEvaluateAsync(ExtendScript, [lockKey], [owner, leaseMilliseconds]), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Reads the shared token: (false, null) when the store failed, (true, null) on a miss or an unusable token.</summary>
+    private async Task<(bool Ok, PeddlerAccessToken? Token)> TryReadAsync(string tokenKey, byte[] entryKey, PeddlerTokenCacheContext context, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _unavailable) == 1 && Environment.TickCount64 < Volatile.Read(ref _bypassUntil))
+        {
+            return (false, null);
+        }
+
+        byte[]? sealedEntry;
+        try
+        {
+            sealedEntry = await _store.GetAsync(tokenKey, cancellationToken).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            MarkUnavailable(ex);
+            return (false, null);
+        }
+
+        MarkAvailable();
+        if (sealedEntry is null)
+        {
+            return (true, null);
+        }
+
+        PeddlerAccessToken? token = TokenProtector.Open(entryKey, context.CacheKey, sealedEntry);
+        if (token is null)
+        {
+            RedisTokenCacheLog.SharedTokenUnreadable(_logger);
+            return (true, null);
+        }
+
+        return (true, IsUsable(token, context) ? token : null);
+    }
+
+    private async Task TryWriteAsync(string tokenKey, byte[] entryKey, PeddlerTokenCacheContext context, PeddlerAccessToken token, CancellationToken cancellationToken)
+    {
+        if (!IsUsable(token, context))
+        {
+            return;
+        }
+
+        byte[] sealedEntry = TokenProtector.Seal(entryKey, context.CacheKey, token);
+        // Relative to the client's clock (the store's own clock may differ from a test's TimeProvider).
+        var entryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = token.ExpiresAt - _timeProvider.GetUtcNow() };
+        if (await TryAsync(WriteAsync(tokenKey, sealedEntry, entryOptions, cancellationToken), cancellationToken).ConfigureAwait(false) == true)
+        {
+            RedisTokenCacheLog.SharedTokenStored(_logger, token.Fingerprint, token.ExpiresAt);
+        }
+    }
+
+    private async Task<bool> WriteAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken cancellationToken)
+    {
+        await _store.SetAsync(key, value, options, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> RemoveAsync(string key, CancellationToken cancellationToken)
+    {
+        await _store.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private bool IsUsable(PeddlerAccessToken token, PeddlerTokenCacheContext context)
+    {
+        if (context.Replacing is { } replacing && string.Equals(replacing.AccessToken, token.AccessToken, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (_refused.TryGetValue(token.Fingerprint, out long until) && Environment.TickCount64 < until)
+        {
+            return false;
+        }
+
+        return token.ExpiresAt - _timeProvider.GetUtcNow() > context.RefreshMargin + MinimumRemaining;
+    }
+
+    private void Remember(string fingerprint)
+    {
+        long now = Environment.TickCount64;
+        _refused[fingerprint] = now + (long)RememberRefused.TotalMilliseconds;
+        if (_refused.Count > 64)
+        {
+            foreach (var entry in _refused)
+            {
+                if (entry.Value <= now)
+                {
+                    _refused.TryRemove(entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>Redis if it is usable now; <see langword="null"/> while it is down (after logging a warning once).</summary>
+    private async Task<IDatabase?> GetDatabaseAsync(CancellationToken cancellationToken)
+    {
+        if (Environment.TickCount64 < Volatile.Read(ref _bypassUntil))
+        {
+            return null;
+        }
+
+        IConnectionMultiplexer? multiplexer = await _connection.GetConnectedAsync(_options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        if (multiplexer is null)
+        {
+            MarkUnavailable("not connected");
+            return null;
+        }
+
+        return multiplexer.GetDatabase();
+    }
+
+    /// <summary>Runs a store operation with the operation timeout; the default value when it fails.</summary>
+    private async Task<T?> TryAsync<T>(Task<T> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            T result = await operation.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            MarkAvailable();
+            return result;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            MarkUnavailable(ex);
+            return default;
+        }
+    }
+
+    private async Task<bool?> TryAsync(Task<bool> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            bool result = await operation.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            MarkAvailable();
+            return result;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            MarkUnavailable(ex);
+            return null;
+        }
+    }
+
+    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) =>
+        !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    private void MarkUnavailable(Exception ex) =>
+        MarkUnavailable(ex is TimeoutException or RedisTimeoutException ? "timeout" : ex.GetType().Name);
+
+    private void MarkUnavailable(string reason)
+    {
+        Volatile.Write(ref _bypassUntil, Environment.TickCount64 + (long)_options.RetryStoreAfter.TotalMilliseconds);
+        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        {
+            RedisTokenCacheLog.SharedCacheUnavailable(_logger, reason);
+        }
+    }
+
+    private void MarkAvailable()
+    {
+        if (Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
+        {
+            RedisTokenCacheLog.SharedCacheResumed(_logger);
+        }
+    }
+
+    private byte[]? EntryKey(PeddlerTokenCacheContext context)
+    {
+        if (_entryKeys.TryGetValue(context.CacheKey, out byte[]? key))
+        {
+            return key;
+        }
+
+        string? secret = _clientSecret();
+        if (string.IsNullOrEmpty(secret))
+        {
+            if (Interlocked.Exchange(ref _secretWarned, 1) == 0)
+            {
+                RedisTokenCacheLog.NoClientSecret(_logger);
+            }
+
+            return null;
+        }
+
+        if (_entryKeys.Count > 16)
+        {
+            _entryKeys.Clear();
+        }
+
+        return _entryKeys.GetOrAdd(context.CacheKey, TokenProtector.DeriveKey(secret, context.CacheKey));
+    }
+
+    private string TokenKey(PeddlerTokenCacheContext context) => _options.KeyPrefix + "token:" + context.CacheKey;
+
+    private RedisKey LockKey(PeddlerTokenCacheContext context) => _options.KeyPrefix + "lock:" + context.CacheKey;
+
+    private RedisChannel Channel(string clientName) => RedisChannel.Literal(_options.KeyPrefix + "invalidated:" + clientName);
+
+    /// <summary>A pub/sub subscription that is (re)made when Redis is (re)connected.</summary>
+    private sealed class Subscription(RedisTokenCache owner, RedisChannel channel, Action<string> received) : IDisposable
+    {
+        private readonly Action<ChannelMessage> _handler = message => received(message.Message.ToString());
+        private ChannelMessageQueue? _queue;
+        private int _disposed;
+
+        public void Start()
+        {
+            owner._connection.Restored += Resubscribe;
+            _ = SubscribeAsync();
+        }
+
+        private void Resubscribe()
+        {
+            if (Volatile.Read(ref _queue) is null)
+            {
+                _ = SubscribeAsync();
+            }
+        }
+
+        private async Task SubscribeAsync()
+        {
+            try
+            {
+                IConnectionMultiplexer? multiplexer = await owner._connection.ConnectAsync().ConfigureAwait(false);
+                if (multiplexer is null || Volatile.Read(ref _disposed) == 1)
+                {
+                    return;
+                }
+
+                ChannelMessageQueue queue = await multiplexer.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
+                queue.OnMessage(_handler);
+                if (Interlocked.CompareExchange(ref _queue, queue, null) is not null || Volatile.Read(ref _disposed) == 1)
+                {
+                    await queue.UnsubscribeAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // Made again when the connection is restored.
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner._connection.Restored -= Resubscribe;
+                _ = Interlocked.Exchange(ref _queue, null)?.UnsubscribeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading.Tasks;
+using Peddler.Testing;
+using Xunit;
+
+namespace Peddler.Redis.Tests;
+
+[CollectionDefinition(nameof(MultiProcessTests), DisableParallelization = true)]
+public sealed class MultiProcessTestGroup;
+
+/// <summary>Separate OS processes (8) against one local authorization server and one cache server.</summary>
+[Collection(nameof(MultiProcessTests))]
+public sealed class MultiProcessTests
+{
+    private const int Instances = 8;
+
+    [Fact]
+    public async Task Eight_processes_asking_at_the_same_moment_make_exactly_one_token_request()
+    {
+        await using CacheServer cache = await CacheServer.StartSharedAsync();
+        await using Fleet fleet = await Fleet.StartAsync(cache);
+        await using FleetProcesses processes = await FleetProcesses.StartAsync(Instances, fleet);
+
+        processes.Release();
+        await Task.WhenAll(processes.Workers.Select(w => w.WaitForAsync("TOKEN ", TimeSpan.FromSeconds(60))));
+
+        Assert.True(fleet.Server.TokenRequestCount == 1, Describe(processes));
+        Assert.Single(processes.Workers.Select(w => w.Fingerprint).Distinct());
+        Assert.Single(processes.Workers, w => w.Line("LOCK") is not null);
+    }
+
+    [Fact]
+    public async Task Killing_the_lock_holder_mid_request_blocks_the_others_no_longer_than_the_lease()
+    {
+        TimeSpan lease = TimeSpan.FromSeconds(2);
+        await using CacheServer cache = await CacheServer.StartSharedAsync();
+        await using Fleet fleet = await Fleet.StartAsync(cache);
+        fleet.Server.Faults.Enqueue(PeddlerFault.Delay(TimeSpan.FromSeconds(60)));
+        await using FleetProcesses processes = await FleetProcesses.StartAsync(Instances, fleet, lease, wait: TimeSpan.FromSeconds(50));
+
+        processes.Release();
+        await fleet.Server.WaitUntilAsync(s => s.TokenRequestCount >= 1).WaitAsync(TimeSpan.FromSeconds(60));
+        FleetProcesses.Worker holder = processes.Workers.Single(w => w.Line("LOCK") is not null);
+
+        holder.Process.Kill(); // SIGKILL: no finally block runs, the lock is never released
+        var sinceKill = Stopwatch.StartNew();
+        FleetProcesses.Worker[] survivors = processes.Workers.Where(w => w != holder).ToArray();
+        await Task.WhenAll(survivors.Select(w => w.WaitForAsync("TOKEN ", TimeSpan.FromSeconds(60))));
+        TimeSpan recovery = sinceKill.Elapsed;
+
+        Assert.True(fleet.Server.TokenRequestCount == 2, Describe(processes));
+        Assert.Single(survivors.Select(w => w.Fingerprint).Distinct());
+
+        // The lease (2 s) plus one poll, one request and the workers' output; far below the 50 s wait timeout.
+        Assert.True(recovery < lease + TimeSpan.FromSeconds(6), $"recovered after {recovery}");
+    }
+
+    private static string Describe(FleetProcesses processes) =>
+        string.Join("\n", processes.Workers.Select(w => string.Join(" | ", w.Lines)));
+}
