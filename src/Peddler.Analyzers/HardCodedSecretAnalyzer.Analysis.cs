@@ -134,7 +134,8 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             var argument = (IArgumentOperation)context.Operation;
             IParameterSymbol? parameter = argument.Parameter;
-            if (parameter is null || argument.ArgumentKind == ArgumentKind.ParamArray)
+            // An omitted argument carries the parameter's default, which is reported once, at its declaration.
+            if (parameter is null || argument.ArgumentKind is ArgumentKind.ParamArray or ArgumentKind.DefaultValue)
             {
                 return;
             }
@@ -159,7 +160,8 @@ public sealed partial class HardCodedSecretAnalyzer
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             };
 
-            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password";
+            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password"
+                || _sinks.IsServerSecretValue(parameter);
             int index = arguments.IndexOf(argument);
             string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
             bool pairMayMatch = previousKey is not null && previousKey.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
@@ -207,10 +209,11 @@ public sealed partial class HardCodedSecretAnalyzer
                 sink = "text field '" + chainedKey + "'";
             }
 
-            if (sink is null && pairMayMatch && !IsTextParameter(parameter.Name))
+            if (sink is null && pairMayMatch && method is not null && !IsTextParameter(parameter.Name)
+                && KeyValueApis.IsKeyValuePair(method, arguments[index - 1].Parameter, parameter))
             {
                 // dictionary.Add("client_secret", "…"), new KeyValuePair<string, string>("client_secret", "…"),
-                // but not AddModelError("ClientSecret", errorMessage: "…").
+                // but not AddModelError("ClientSecret", errorMessage: "…") nor AddColumn(name: "ClientSecret", table: "…").
                 sink = KeySink(arguments[index - 1].Value, options, context.Operation, context.ContainingSymbol);
             }
 

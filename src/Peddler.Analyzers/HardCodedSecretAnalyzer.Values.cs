@@ -45,7 +45,7 @@ public sealed partial class HardCodedSecretAnalyzer
 
             return v.Kind is OperationKind.Coalesce or OperationKind.Conditional or OperationKind.SwitchExpression
                 or OperationKind.LocalReference or OperationKind.FieldReference or OperationKind.PropertyReference
-                or OperationKind.SimpleAssignment or OperationKind.Invocation;
+                or OperationKind.SimpleAssignment or OperationKind.Invocation or OperationKind.ObjectCreation;
         }
 
         /// <summary>Reports every constant, non-placeholder string that <paramref name="value"/> can evaluate to.</summary>
@@ -53,9 +53,17 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             var leaves = new List<Leaf>();
             CollectLeaves(value, leaves, 0);
+
+            // A weak name ("Secret") is a client secret only in context, and only with a value that
+            // looks like one: a word-shaped value there is a name or a label ("App-Default").
+            string sinkName = sink.Trim('\'');
+            bool known = sinkName.IndexOf('(') >= 0 || sinkName.IndexOf('.') >= 0;
+            bool weak = !known && SecretNames.Classify(sinkName) == SecretNameKind.Weak;
             foreach (Leaf leaf in leaves)
             {
-                if (SecretValues.IsSecret(leaf.Value, options))
+                if (SecretValues.IsSecret(leaf.Value, options)
+                    && !SecretValues.IsOwnName(leaf.Value, sinkName)
+                    && !(weak && SecretValues.IsWordShaped(leaf.Value)))
                 {
                     SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
                     Report(context, node, sink, replaceable);
@@ -131,6 +139,10 @@ public sealed partial class HardCodedSecretAnalyzer
                         AddMemberInitializer(method, invocation, leaves);
                     }
 
+                    break;
+                case IInvocationOperation or IObjectCreationOperation:
+                    // ClientSecret.Parse("…"), new Secret("…"), "…".Sha256(), JsonSerializer.SerializeToElement("…"), Wrap("…").
+                    CollectLeaves(Wrappers.WrappedValue(op), leaves, depth + 1);
                     break;
             }
         }
