@@ -31,10 +31,7 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             _options = options;
             _sinks = new KnownSecretSinks(compilation);
-            _isTestProject =
-                (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(SecretOptions.IsTestProjectKey, out string? isTest)
-                    && string.Equals(isTest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-                || KnownSecretSinks.ReferencesTestFramework(compilation);
+            _isTestProject = SecretOptions.IsTestProject(options, compilation);
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)

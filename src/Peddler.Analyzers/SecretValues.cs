@@ -15,6 +15,7 @@ internal static class SecretValues
     [
         @"^<[^<>]*>$",                 // <insert_client_secret_here>, <client-secret>
         @"^\$\{[^{}]*\}$",             // ${PEDDLER_CLIENT_SECRET}
+        @"^#\{[^{}]*\}#?$",            // #{ClientSecret}, #{Octopus.Secret}# (deployment substitutions)
         @"^\$\([^()]*\)$",             // $(ClientSecret)
         @"^\$[A-Za-z_][A-Za-z0-9_]*$", // $CLIENT_SECRET
         @"^%[^%\s]+%$",                // %CLIENT_SECRET%
