@@ -52,18 +52,9 @@ internal static class ValueFlow
                 continue;
             }
 
-            SyntaxNode? parent = identifier.Parent;
-            switch (parent)
+            if (IsWritten(identifier, deconstruction: true))
             {
-                case AssignmentExpressionSyntax assignment when assignment.Left == identifier:
-                case PrefixUnaryExpressionSyntax:
-                case PostfixUnaryExpressionSyntax:
-                case RefExpressionSyntax:
-                    return true;
-                case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
-                    return true;
-                case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } when tuple.Parent is AssignmentExpressionSyntax deconstruction && deconstruction.Left == tuple:
-                    return true;
+                return true;
             }
         }
 
@@ -87,20 +78,24 @@ internal static class ValueFlow
             }
 
             SyntaxNode target = identifier.Parent is MemberAccessExpressionSyntax { Name: var accessed } access && accessed == identifier ? access : identifier;
-            switch (target.Parent)
+            if (IsWritten(target, deconstruction: false))
             {
-                case AssignmentExpressionSyntax assignment when assignment.Left == target:
-                case PrefixUnaryExpressionSyntax:
-                case PostfixUnaryExpressionSyntax:
-                case RefExpressionSyntax:
-                    return true;
-                case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
-                    return true;
+                return true;
             }
         }
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="target"/> is written: assigned, incremented, passed by <c>ref</c>/<c>out</c>, or (optionally) deconstructed into.</summary>
+    private static bool IsWritten(SyntaxNode target, bool deconstruction) => target.Parent switch
+    {
+        AssignmentExpressionSyntax assignment => assignment.Left == target,
+        PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or RefExpressionSyntax => true,
+        ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None) => true,
+        ArgumentSyntax { Parent: TupleExpressionSyntax tuple } => deconstruction && tuple.Parent is AssignmentExpressionSyntax d && d.Left == tuple,
+        _ => false,
+    };
 
     /// <summary>Evaluates string literals, their concatenations and hole-free interpolated strings without a semantic model (declarations in other files).</summary>
     public static string? EvaluateSyntax(ExpressionSyntax expression)

@@ -25,7 +25,8 @@ grep -v '^#' "$here/repos.tsv" | while IFS=$'\t' read -r repo commit; do
   if [ ! -d "$dir" ]; then
     if [ -n "$mirror" ] && [ -d "$mirror/${repo/\//+}/repo" ]; then
       mkdir -p "$dir"
-      git --git-dir="$mirror/${repo/\//+}/repo" archive "$commit" | tar -x -C "$dir"
+      # Only what the scan reads (snapshots may lack large binary blobs).
+      git --git-dir="$mirror/${repo/\//+}/repo" archive "$commit" -- ':(glob)**/*.cs' ':(glob)**/*.json' | tar -x -C "$dir"
     else
       git clone --quiet --filter=blob:none --no-checkout "https://github.com/$repo.git" "$dir"
       git -C "$dir" checkout --quiet "$commit"
