@@ -48,6 +48,9 @@ public sealed partial class HardCodedSecretAnalyzer
                 case IPropertyReferenceOperation property when property.Property.IsIndexer:
                     sink = KeySink(property.Arguments.Length == 1 ? property.Arguments[0].Value : null, options, context.Operation, context.ContainingSymbol);
                     break;
+                case IPropertyReferenceOperation property when _sinks.IsServerSecretProperty(property.Property):
+                    sink = Wrappers.IsHash(assignment.Value) ? _sinks.SecretProperty(property.Property) : null;
+                    break;
                 case IPropertyReferenceOperation property:
                     sink = _sinks.SecretProperty(property.Property)
                         ?? NameSink(property.Property.Name, options, context.Operation, property.Property, context.ContainingSymbol);
@@ -190,6 +193,14 @@ public sealed partial class HardCodedSecretAnalyzer
                     AnalyzeBasicCredentials(context, argument.Value, options);
                 }
 
+                return;
+            }
+
+            // IdentityServer stores what it is given as the hash to compare with: a literal is a
+            // committed credential only when hashed in place ("…".Sha256()); a precomputed hash or
+            // a certificate thumbprint is not.
+            if (_sinks.IsServerSecretValue(parameter) && !Wrappers.IsHash(argument.Value))
+            {
                 return;
             }
 

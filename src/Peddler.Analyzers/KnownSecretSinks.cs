@@ -88,6 +88,9 @@ internal sealed class KnownSecretSinks
         _serverSecrets.Count > 0 && parameter.Name == "value" && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
         && IsServerSecret(constructor.ContainingType);
 
+    /// <summary>Whether <paramref name="property"/> is <c>Value</c> of an IdentityServer / Duende <c>Secret</c>.</summary>
+    public bool IsServerSecretProperty(IPropertySymbol property) => property.Name == "Value" && IsServerSecret(property.ContainingType);
+
     private bool IsServerSecret(INamedTypeSymbol? type)
     {
         foreach (INamedTypeSymbol secret in _serverSecrets)

@@ -27,6 +27,18 @@ internal static class Wrappers
         _ => null,
     };
 
+    /// <summary>Whether <paramref name="value"/> is <c>x.Sha256()</c> / <c>x.Sha512()</c> (a secret hashed in place).</summary>
+    public static bool IsHash(IOperation value)
+    {
+        IOperation v = value;
+        while (v is IConversionOperation conversion)
+        {
+            v = conversion.Operand;
+        }
+
+        return v is IInvocationOperation { TargetMethod: { IsExtensionMethod: true, Name: "Sha256" or "Sha512" or "ToSha256" or "ToSha512" } };
+    }
+
     private static IOperation? FirstIfWrapping(IMethodSymbol constructor, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
     {
         if (constructor.Parameters.Length == 0 || constructor.Parameters[0].Type.SpecialType != SpecialType.System_String)

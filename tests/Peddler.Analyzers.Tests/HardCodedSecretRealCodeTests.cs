@@ -39,6 +39,16 @@ public class HardCodedSecretRealCodeTests
         { "error-code constant", Sources.InClass("""    internal const string InvalidClientSecret = "AADSTS7000215";""") },
         { "flag and condition names", Sources.InClass("""    const string MissingClientSecret = "E1001"; const string RequireClientSecret = "on";""") },
 
+        // IdentityServer stores the hash it compares with: a precomputed hash or a certificate thumbprint is not the credential.
+        {
+            "precomputed hash and certificate thumbprint",
+            Sources.InMethod("""
+                var hashed = new Duende.IdentityServer.Models.Secret("H+90jjtmDc3/HiNmtKwuBZG9eNOvpahx2jscGscejqE=");
+                var thumbprint = new Duende.IdentityServer.Models.Secret("5D9E9B6B333CD42C99D1DE6175CC0F3EF99DDF68") { Description = "mTLS" };
+                var stored = new Duende.IdentityServer.Models.Secret { Value = "K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols=" };
+            """)
+        },
+
         // Two string arguments that are not a key/value API.
         {
             "EF Core migration AddColumn",
@@ -78,7 +88,7 @@ public class HardCodedSecretRealCodeTests
         },
         {
             "Secret with a description keeps the description out",
-            Sources.InMethod("""var s = new Duende.IdentityServer.Models.Secret({|PDL001:"Zk9QmpR8x"|}, "the m2m client");""")
+            Sources.InMethod("""var s = new Duende.IdentityServer.Models.Secret({|PDL001:"Zk9QmpR8x"|}.Sha256(), "the m2m client");""").Replace("using Peddler;", "using Peddler;\nusing Duende.IdentityServer.Models;")
         },
         {
             "Secret.Value",
