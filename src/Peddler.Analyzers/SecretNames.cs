@@ -254,7 +254,7 @@ internal static class SecretNames
         }
 
         List<string> words = SplitWords(value);
-        int index = words.LastIndexOf("secret");
+        int index = Math.Max(words.LastIndexOf("secret"), words.LastIndexOf("secrets"));
         if (index < 0)
         {
             return false;

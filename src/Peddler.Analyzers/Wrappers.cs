@@ -10,7 +10,7 @@ namespace Peddler.Analyzers;
 /// a sink back to the literal:
 /// <list type="bullet">
 /// <item><c>X.Parse("…")</c>, <c>X.Create("…")</c>, <c>X.From…("…")</c>, and any static method of <c>X</c> returning <c>X</c> from one string;</item>
-/// <item><c>new X("…")</c> for the first parameter when it is the only required one or is named <c>value</c>/<c>secret</c>;</item>
+/// <item><c>new X("…")</c> of a value-carrying type (<see cref="IsValueType"/>) for the first parameter when it is the only required one or is named <c>value</c>/<c>secret</c>;</item>
 /// <item><c>"…".Sha256()</c> / <c>Sha512()</c> (IdentityServer's hash extensions);</item>
 /// <item><c>JsonSerializer.SerializeToElement/SerializeToNode/SerializeToDocument("…")</c>, <c>JsonValue.Create("…")</c>, <c>Encoding.X.GetBytes("…")</c>;</item>
 /// <item>a method declared in this compilation whose body only returns its first parameter, or one of the above over it (one level).</item>
@@ -21,7 +21,7 @@ internal static class Wrappers
     /// <summary>The operation whose value <paramref name="operation"/> wraps, or <see langword="null"/>.</summary>
     public static IOperation? WrappedValue(IOperation operation) => operation switch
     {
-        IObjectCreationOperation { Constructor: { } constructor } creation => FirstIfWrapping(constructor, creation.Arguments),
+        IObjectCreationOperation { Constructor: { } constructor } creation when IsValueType(constructor.ContainingType) => FirstIfWrapping(constructor, creation.Arguments),
         IInvocationOperation invocation when IsWrapper(invocation.TargetMethod) => First(invocation.Arguments),
         IInvocationOperation invocation when ReturnsItsArgument(invocation.TargetMethod) => First(invocation.Arguments),
         _ => null,
@@ -37,6 +37,31 @@ internal static class Wrappers
         }
 
         return v is IInvocationOperation { TargetMethod: { IsExtensionMethod: true, Name: "Sha256" or "Sha512" or "ToSha256" or "ToSha512" } };
+    }
+
+    /// <summary>
+    /// Whether a created type carries a value (its name has <c>secret</c>, <c>credential</c>,
+    /// <c>password</c>, <c>key</c>, <c>token</c>, <c>value</c>, <c>string</c>, <c>text</c> or
+    /// <c>sensitive</c>), not a configuration object named by its argument (<c>new TableConfiguration("ClientSecrets")</c>).
+    /// </summary>
+    private static bool IsValueType(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (string word in SecretNames.SplitWords(type.Name))
+        {
+            switch (word)
+            {
+                case "secret": case "secrets": case "credential": case "credentials": case "password": case "key":
+                case "token": case "value": case "string": case "text": case "sensitive":
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     private static IOperation? FirstIfWrapping(IMethodSymbol constructor, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)

@@ -49,6 +49,16 @@ public class HardCodedSecretRealCodeTests
             """)
         },
 
+        // A configuration object named by its argument is not a wrapped secret.
+        {
+            "table configuration named like the secret",
+            Sources.InClass("""
+                public sealed class TableConfiguration { public TableConfiguration(string name) { } }
+                public TableConfiguration ClientSecret { get; set; } = new TableConfiguration("ClientSecrets");
+                public TableConfiguration ApiSecret { get; set; } = new TableConfiguration("ApiResourceSecrets");
+            """)
+        },
+
         // Two string arguments that are not a key/value API.
         {
             "EF Core migration AddColumn",
