@@ -81,7 +81,7 @@ internal static class Program
             trees.Add(CSharpSyntaxTree.ParseText(SourceText.From(text), parseOptions, relative));
         }
 
-        trees.Add(CSharpSyntaxTree.ParseText(Peddler.Analyzers.Tests.Stubs.Source, parseOptions, "__Stubs.g.cs"));
+        trees.Add(CSharpSyntaxTree.ParseText(StubsNotDeclaredIn(trees), parseOptions, "__Stubs.g.cs"));
         trees.Add(CSharpSyntaxTree.ParseText(
             string.Concat(ImplicitUsings.Select(u => "global using " + u + ";\n")), parseOptions, "__ImplicitUsings.g.cs"));
 
@@ -150,6 +150,40 @@ internal static class Program
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{repo}\tfiles={trees.Count - 2}\tconfig={additional.Length}\treports={reports}\tcrashes={crashes.Count}\tanalyzer_s={analyzerTime.TotalSeconds:F3}\twall_s={clock.Elapsed.TotalSeconds:F3}\tanalyzer_ms_per_1000_files={(trees.Count > 2 ? analyzerTime.TotalMilliseconds * 1000 / (trees.Count - 2) : 0):F0}"));
         return 0;
+    }
+
+    /// <summary>
+    /// The stub namespaces the repository does not declare itself (IdentityServer4's own source
+    /// declares <c>IdentityServer4.Models</c>; a stub beside it would make the type ambiguous).
+    /// </summary>
+    private static string StubsNotDeclaredIn(List<SyntaxTree> trees)
+    {
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SyntaxTree tree in trees)
+        {
+            foreach (var ns in tree.GetRoot().DescendantNodes(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax)
+                .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>())
+            {
+                declared.Add(ns.Name.ToString());
+            }
+        }
+
+        var kept = new System.Text.StringBuilder();
+        bool keep = true;
+        foreach (string line in Peddler.Analyzers.Tests.Stubs.Source.Split('\n'))
+        {
+            if (line.StartsWith("namespace ", StringComparison.Ordinal))
+            {
+                keep = !declared.Contains(line["namespace ".Length..].Trim());
+            }
+
+            if (keep || line.StartsWith("#nullable", StringComparison.Ordinal))
+            {
+                kept.Append(line).Append('\n');
+            }
+        }
+
+        return kept.ToString();
     }
 
     private static bool IsConfigurationFile(string name) =>
