@@ -134,15 +134,23 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             var argument = (IArgumentOperation)context.Operation;
             IParameterSymbol? parameter = argument.Parameter;
-            // An omitted argument carries the parameter's default, which is reported once, at its declaration.
-            if (parameter is null || argument.ArgumentKind is ArgumentKind.ParamArray or ArgumentKind.DefaultValue)
+            if (parameter is null || argument.ArgumentKind == ArgumentKind.ParamArray)
+            {
+                return;
+            }
+
+            // An omitted argument carries the parameter's default: it is judged (and reported once) at
+            // the default's declaration, not at every call site. Local functions' defaults are seen
+            // only this way.
+            IOperation? value = argument.ArgumentKind == ArgumentKind.DefaultValue ? DeclaredDefault(argument, parameter) : argument.Value;
+            if (value is null)
             {
                 return;
             }
 
             // Basic credentials arrive as Convert.ToBase64String(...): the only non-constant value worth a look.
             bool mayBeBasicCredentials = parameter.Ordinal == 1 && parameter.ContainingType?.Name == "AuthenticationHeaderValue";
-            if (!mayBeBasicCredentials && !MayCarryConstant(argument.Value))
+            if (!mayBeBasicCredentials && !MayCarryConstant(value))
             {
                 return;
             }
@@ -185,12 +193,12 @@ public sealed partial class HardCodedSecretAnalyzer
                     // Environment.SetEnvironmentVariable("…SECRET…", "value").
                     if (previousKey is not null && SecretNames.Classify(previousKey) != SecretNameKind.None)
                     {
-                        ReportValue(context, argument.Value, "environment variable '" + previousKey + "'", options, replaceable: false);
+                        ReportValue(context, value, "environment variable '" + previousKey + "'", options, replaceable: false);
                     }
                 }
                 else if (previousKey is not null && previousKey.Trim().Equals("Basic", StringComparison.OrdinalIgnoreCase))
                 {
-                    AnalyzeBasicCredentials(context, argument.Value, options);
+                    AnalyzeBasicCredentials(context, value, options);
                 }
 
                 return;
@@ -199,7 +207,7 @@ public sealed partial class HardCodedSecretAnalyzer
             // IdentityServer stores what it is given as the hash to compare with: a literal is a
             // committed credential only when hashed in place ("…".Sha256()); a precomputed hash or
             // a certificate thumbprint is not.
-            if (_sinks.IsServerSecretValue(parameter) && !Wrappers.IsHash(argument.Value))
+            if (_sinks.IsServerSecretValue(parameter) && !Wrappers.IsHash(value))
             {
                 return;
             }
@@ -227,8 +235,21 @@ public sealed partial class HardCodedSecretAnalyzer
 
             if (sink is not null)
             {
-                ReportValue(context, argument.Value, sink, options);
+                ReportValue(context, value, sink, options);
             }
+        }
+
+        /// <summary>The bound default of <paramref name="parameter"/> when it is declared in the same file as the call; otherwise <see langword="null"/>.</summary>
+        private static IOperation? DeclaredDefault(IArgumentOperation argument, IParameterSymbol parameter)
+        {
+            if (parameter.DeclaringSyntaxReferences.Length != 1 || argument.SemanticModel is null
+                || parameter.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.ParameterSyntax { Default: { } declared }
+                || declared.SyntaxTree != argument.Syntax.SyntaxTree)
+            {
+                return null;
+            }
+
+            return argument.SemanticModel.GetOperation(declared.Value);
         }
 
         public void AnalyzeReturn(OperationAnalysisContext context)

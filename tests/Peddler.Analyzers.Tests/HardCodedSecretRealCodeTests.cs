@@ -21,6 +21,14 @@ public class HardCodedSecretRealCodeTests
             """)
         },
         {
+            "local function default reported at the default only",
+            Sources.InMethod("""
+                Request();
+                Request("api2");
+                static void Request(string scope = "api", string clientSecret = {|PDL001:"Zk9QmpR8x"|}) { }
+            """)
+        },
+        {
             "call site omitting the default of a helper in another class",
             Sources.InFile("""
                 static class Helper { public static void Request(string scope = "api", string clientSecret = {|PDL001:"Zk9QmpR8x"|}) { } }

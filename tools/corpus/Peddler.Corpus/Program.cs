@@ -93,7 +93,7 @@ internal static class Program
         var compilation = CSharpCompilation.Create(
             "corpus",
             trees,
-            Net100.References.All,
+            Net100.References.All.Concat(AspNetCoreReferences()),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
 
         ImmutableArray<DiagnosticAnalyzer> analyzers = typeof(HardCodedSecretAnalyzer).Assembly.GetTypes()
@@ -184,6 +184,24 @@ internal static class Program
         }
 
         return kept.ToString();
+    }
+
+    /// <summary>
+    /// The ASP.NET Core reference assemblies of the SDK running this tool (<c>packs/Microsoft.AspNetCore.App.Ref</c>),
+    /// so that web apps' <c>OpenIdConnectOptions.ClientSecret</c> and the like resolve; none when absent.
+    /// </summary>
+    private static IEnumerable<MetadataReference> AspNetCoreReferences()
+    {
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        string packs = Path.Combine(root, "packs", "Microsoft.AspNetCore.App.Ref");
+        if (!Directory.Exists(packs))
+        {
+            return [];
+        }
+
+        string? refs = Directory.GetDirectories(packs).OrderBy(d => d, StringComparer.Ordinal)
+            .Select(d => Path.Combine(d, "ref", "net10.0")).LastOrDefault(Directory.Exists);
+        return refs is null ? [] : Directory.GetFiles(refs, "*.dll").Select(f => (MetadataReference)MetadataReference.CreateFromFile(f)).ToList();
     }
 
     private static bool IsConfigurationFile(string name) =>
