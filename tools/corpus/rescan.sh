@@ -14,7 +14,7 @@ work="${1:-/tmp/peddler-corpus}"
 mirror="${PEDDLER_CORPUS_MIRROR:-}"
 mkdir -p "$work/src"
 
-dotnet build "$here/Peddler.Corpus/Peddler.Corpus.csproj" -c Release -v:q -nologo >/dev/null
+dotnet build "$here/Peddler.Corpus/Peddler.Corpus.csproj" -c Release -v:q -nologo >"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
 tool="dotnet $here/Peddler.Corpus/bin/Release/net10.0/Peddler.Corpus.dll"
 
 : >"$work/reports.tsv"

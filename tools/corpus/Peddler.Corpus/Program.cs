@@ -190,7 +190,7 @@ internal static class Program
     /// The ASP.NET Core reference assemblies of the SDK running this tool (<c>packs/Microsoft.AspNetCore.App.Ref</c>),
     /// so that web apps' <c>OpenIdConnectOptions.ClientSecret</c> and the like resolve; none when absent.
     /// </summary>
-    private static IEnumerable<MetadataReference> AspNetCoreReferences()
+    private static List<MetadataReference> AspNetCoreReferences()
     {
         string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
         string packs = Path.Combine(root, "packs", "Microsoft.AspNetCore.App.Ref");
