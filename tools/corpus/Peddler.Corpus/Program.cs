@@ -114,9 +114,12 @@ internal static class Program
         clock.Stop();
 
         TimeSpan analyzerTime = TimeSpan.Zero;
+        var perAnalyzer = new List<string>();
         foreach (DiagnosticAnalyzer analyzer in analyzers)
         {
-            analyzerTime += (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).ConfigureAwait(false)).ExecutionTime;
+            TimeSpan time = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).ConfigureAwait(false)).ExecutionTime;
+            analyzerTime += time;
+            perAnalyzer.Add(string.Create(CultureInfo.InvariantCulture, $"{analyzer.GetType().Name}={time.TotalSeconds:F3}"));
         }
 
         var sources = trees.ToDictionary(t => t.FilePath, t => t.GetText());
@@ -148,7 +151,7 @@ internal static class Program
         }
 
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{repo}\tfiles={trees.Count - 2}\tconfig={additional.Length}\treports={reports}\tcrashes={crashes.Count}\tanalyzer_s={analyzerTime.TotalSeconds:F3}\twall_s={clock.Elapsed.TotalSeconds:F3}\tanalyzer_ms_per_1000_files={(trees.Count > 2 ? analyzerTime.TotalMilliseconds * 1000 / (trees.Count - 2) : 0):F0}"));
+            $"{repo}\tfiles={trees.Count - 2}\tconfig={additional.Length}\treports={reports}\tcrashes={crashes.Count}\tanalyzer_s={analyzerTime.TotalSeconds:F3}\twall_s={clock.Elapsed.TotalSeconds:F3}\tanalyzer_ms_per_1000_files={(trees.Count > 2 ? analyzerTime.TotalMilliseconds * 1000 / (trees.Count - 2) : 0):F0}\t{string.Join('\t', perAnalyzer)}"));
         return 0;
     }
 
