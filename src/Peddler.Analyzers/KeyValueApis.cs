@@ -21,9 +21,13 @@ internal static class KeyValueApis
         }
 
         // new KeyValuePair<string, string>(k, v), Tuple.Create(k, v), KeyValuePair.Create(k, v).
-        if (type.Name is "KeyValuePair" or "Tuple" or "ValueTuple" && type.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" | type.ContainingNamespace?.ToDisplayString() == "System")
+        if (type.Name is "KeyValuePair" or "Tuple" or "ValueTuple")
         {
-            return true;
+            string? ns = type.ContainingNamespace?.ToDisplayString();
+            if (ns is "System.Collections.Generic" or "System")
+            {
+                return true;
+            }
         }
 
         if (IsValueName(value.Name) && IsKeyName(key.Name))
