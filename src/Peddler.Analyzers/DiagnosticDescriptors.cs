@@ -67,6 +67,9 @@ internal static class DiagnosticDescriptors
     /// <summary>PDL016: the token endpoint is plain http on a host that is not loopback.</summary>
     public const string InsecureTokenEndpointId = "PDL016";
 
+    /// <summary>PDL017: a client secret in a configuration file (<c>appsettings*.json</c>, <c>launchSettings.json</c>).</summary>
+    public const string ConfigurationFileSecretId = "PDL017";
+
     /// <summary>PDL001.</summary>
     public static readonly DiagnosticDescriptor HardCodedClientSecret = Create(
         HardCodedClientSecretId,
@@ -210,6 +213,15 @@ internal static class DiagnosticDescriptors
         Categories.Security,
         DiagnosticSeverity.Warning,
         "The token request carries the client secret. The client refuses plain http except on loopback hosts (local test servers), so this setting fails at run time as well.");
+
+    /// <summary>PDL017.</summary>
+    public static readonly DiagnosticDescriptor ConfigurationFileSecret = Create(
+        ConfigurationFileSecretId,
+        "Client secret in a configuration file",
+        "Configuration key '{0}' holds a client secret; keep it out of committed files: use user-secrets in development, an environment variable or a secret store in production",
+        Categories.Security,
+        DiagnosticSeverity.Warning,
+        "appsettings*.json and launchSettings.json are committed with the project and copied to build outputs. A client secret there is as exposed as one in source. Rotate any secret that was committed.");
 
     /// <summary>Builds the documentation address of a rule.</summary>
     /// <param name="id">The rule id, e.g. <c>PDL001</c>.</param>

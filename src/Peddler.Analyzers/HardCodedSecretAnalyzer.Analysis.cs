@@ -31,10 +31,7 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             _options = options;
             _sinks = new KnownSecretSinks(compilation);
-            _isTestProject =
-                (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(SecretOptions.IsTestProjectKey, out string? isTest)
-                    && string.Equals(isTest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-                || KnownSecretSinks.ReferencesTestFramework(compilation);
+            _isTestProject = SecretOptions.IsTestProject(options, compilation);
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
@@ -50,6 +47,9 @@ public sealed partial class HardCodedSecretAnalyzer
             {
                 case IPropertyReferenceOperation property when property.Property.IsIndexer:
                     sink = KeySink(property.Arguments.Length == 1 ? property.Arguments[0].Value : null, options, context.Operation, context.ContainingSymbol);
+                    break;
+                case IPropertyReferenceOperation property when _sinks.IsServerSecretProperty(property.Property):
+                    sink = Wrappers.IsHash(assignment.Value) ? _sinks.SecretProperty(property.Property) : null;
                     break;
                 case IPropertyReferenceOperation property:
                     sink = _sinks.SecretProperty(property.Property)
@@ -139,9 +139,18 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
+            // An omitted argument carries the parameter's default: it is judged (and reported once) at
+            // the default's declaration, not at every call site. Local functions' defaults are seen
+            // only this way.
+            IOperation? value = argument.ArgumentKind == ArgumentKind.DefaultValue ? DeclaredDefault(argument, parameter) : argument.Value;
+            if (value is null)
+            {
+                return;
+            }
+
             // Basic credentials arrive as Convert.ToBase64String(...): the only non-constant value worth a look.
             bool mayBeBasicCredentials = parameter.Ordinal == 1 && parameter.ContainingType?.Name == "AuthenticationHeaderValue";
-            if (!mayBeBasicCredentials && !MayCarryConstant(argument.Value))
+            if (!mayBeBasicCredentials && !MayCarryConstant(value))
             {
                 return;
             }
@@ -159,7 +168,8 @@ public sealed partial class HardCodedSecretAnalyzer
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             };
 
-            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password";
+            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password"
+                || _sinks.IsServerSecretValue(parameter);
             int index = arguments.IndexOf(argument);
             string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
             bool pairMayMatch = previousKey is not null && previousKey.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
@@ -183,14 +193,22 @@ public sealed partial class HardCodedSecretAnalyzer
                     // Environment.SetEnvironmentVariable("…SECRET…", "value").
                     if (previousKey is not null && SecretNames.Classify(previousKey) != SecretNameKind.None)
                     {
-                        ReportValue(context, argument.Value, "environment variable '" + previousKey + "'", options, replaceable: false);
+                        ReportValue(context, value, "environment variable '" + previousKey + "'", options, replaceable: false);
                     }
                 }
                 else if (previousKey is not null && previousKey.Trim().Equals("Basic", StringComparison.OrdinalIgnoreCase))
                 {
-                    AnalyzeBasicCredentials(context, argument.Value, options);
+                    AnalyzeBasicCredentials(context, value, options);
                 }
 
+                return;
+            }
+
+            // IdentityServer stores what it is given as the hash to compare with: a literal is a
+            // committed credential only when hashed in place ("…".Sha256()); a precomputed hash or
+            // a certificate thumbprint is not.
+            if (_sinks.IsServerSecretValue(parameter) && !Wrappers.IsHash(value))
+            {
                 return;
             }
 
@@ -207,17 +225,31 @@ public sealed partial class HardCodedSecretAnalyzer
                 sink = "text field '" + chainedKey + "'";
             }
 
-            if (sink is null && pairMayMatch && !IsTextParameter(parameter.Name))
+            if (sink is null && pairMayMatch && method is not null && !IsTextParameter(parameter.Name)
+                && KeyValueApis.IsKeyValuePair(method, arguments[index - 1].Parameter, parameter))
             {
                 // dictionary.Add("client_secret", "…"), new KeyValuePair<string, string>("client_secret", "…"),
-                // but not AddModelError("ClientSecret", errorMessage: "…").
+                // but not AddModelError("ClientSecret", errorMessage: "…") nor AddColumn(name: "ClientSecret", table: "…").
                 sink = KeySink(arguments[index - 1].Value, options, context.Operation, context.ContainingSymbol);
             }
 
             if (sink is not null)
             {
-                ReportValue(context, argument.Value, sink, options);
+                ReportValue(context, value, sink, options);
             }
+        }
+
+        /// <summary>The bound default of <paramref name="parameter"/> when it is declared in the same file as the call; otherwise <see langword="null"/>.</summary>
+        private static IOperation? DeclaredDefault(IArgumentOperation argument, IParameterSymbol parameter)
+        {
+            if (parameter.DeclaringSyntaxReferences.Length != 1 || argument.SemanticModel is null
+                || parameter.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.ParameterSyntax { Default: { } declared }
+                || declared.SyntaxTree != argument.Syntax.SyntaxTree)
+            {
+                return null;
+            }
+
+            return argument.SemanticModel.GetOperation(declared.Value);
         }
 
         public void AnalyzeReturn(OperationAnalysisContext context)

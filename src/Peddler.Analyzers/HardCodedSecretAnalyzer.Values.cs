@@ -45,7 +45,7 @@ public sealed partial class HardCodedSecretAnalyzer
 
             return v.Kind is OperationKind.Coalesce or OperationKind.Conditional or OperationKind.SwitchExpression
                 or OperationKind.LocalReference or OperationKind.FieldReference or OperationKind.PropertyReference
-                or OperationKind.SimpleAssignment or OperationKind.Invocation;
+                or OperationKind.SimpleAssignment or OperationKind.Invocation or OperationKind.ObjectCreation;
         }
 
         /// <summary>Reports every constant, non-placeholder string that <paramref name="value"/> can evaluate to.</summary>
@@ -53,9 +53,17 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             var leaves = new List<Leaf>();
             CollectLeaves(value, leaves, 0);
+
+            // A weak name ("Secret") is a client secret only in context, and only with a value that
+            // looks like one: a word-shaped value there is a name or a label ("App-Default").
+            string sinkName = sink.Trim('\'');
+            bool known = sinkName.IndexOf('(') >= 0 || sinkName.IndexOf('.') >= 0;
+            bool weak = !known && SecretNames.Classify(sinkName) == SecretNameKind.Weak;
             foreach (Leaf leaf in leaves)
             {
-                if (SecretValues.IsSecret(leaf.Value, options))
+                if (SecretValues.IsSecret(leaf.Value, options)
+                    && !SecretValues.IsOwnName(leaf.Value, sinkName)
+                    && !(weak && SecretValues.IsWordShaped(leaf.Value)))
                 {
                     SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
                     Report(context, node, sink, replaceable);
@@ -132,6 +140,10 @@ public sealed partial class HardCodedSecretAnalyzer
                     }
 
                     break;
+                case IInvocationOperation or IObjectCreationOperation:
+                    // ClientSecret.Parse("…"), new Secret("…"), "…".Sha256(), JsonSerializer.SerializeToElement("…"), Wrap("…").
+                    CollectLeaves(Wrappers.WrappedValue(op), leaves, depth + 1);
+                    break;
             }
         }
 
@@ -150,62 +162,8 @@ public sealed partial class HardCodedSecretAnalyzer
             symbol.DeclaringSyntaxReferences.Length > 0 && SecretNames.Classify(symbol.Name) == SecretNameKind.Strong;
 
         /// <summary>A local assigned once: follow its initializer (reported at the initializer's literals).</summary>
-        private void FollowLocal(ILocalReferenceOperation reference, List<Leaf> leaves, int depth)
-        {
-            ILocalSymbol local = reference.Local;
-            if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is null)
-            {
-                return;
-            }
-
-            if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator
-                || declarator.SyntaxTree != reference.Syntax.SyntaxTree)
-            {
-                return;
-            }
-
-            SyntaxNode? scope = declarator.Parent?.Parent;
-            if (scope is LocalDeclarationStatementSyntax statement)
-            {
-                scope = statement.Parent is GlobalStatementSyntax global ? global.Parent : statement.Parent;
-            }
-
-            if (scope is null || IsReassigned(scope, declarator, local.Name))
-            {
-                return;
-            }
-
-            IOperation? value = reference.SemanticModel.GetOperation(initializer.Value);
-            CollectLeaves(value, leaves, depth + 1);
-        }
-
-        /// <summary>Whether the local named <paramref name="name"/> is written anywhere in <paramref name="scope"/> besides its declaration (syntactic and conservative).</summary>
-        private static bool IsReassigned(SyntaxNode scope, VariableDeclaratorSyntax declarator, string name)
-        {
-            foreach (SyntaxNode node in scope.DescendantNodes())
-            {
-                if (node is not IdentifierNameSyntax identifier || identifier.Identifier.ValueText != name)
-                {
-                    continue;
-                }
-
-                SyntaxNode? parent = identifier.Parent;
-                switch (parent)
-                {
-                    case AssignmentExpressionSyntax assignment when assignment.Left == identifier:
-                    case PrefixUnaryExpressionSyntax:
-                    case PostfixUnaryExpressionSyntax:
-                    case RefExpressionSyntax:
-                        return true;
-                    case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
-                        return true;
-                    case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } when tuple.Parent is AssignmentExpressionSyntax deconstruction && deconstruction.Left == tuple:
-                        return true;
-                }
-            }
-
-            return false;
-        }
+        private void FollowLocal(ILocalReferenceOperation reference, List<Leaf> leaves, int depth) =>
+            CollectLeaves(ValueFlow.SingleInitializer(reference), leaves, depth + 1);
 
         /// <summary>
         /// A field written only by its initializer (readonly or private), a get-only
@@ -222,10 +180,10 @@ public sealed partial class HardCodedSecretAnalyzer
             SyntaxNode declaration = member.DeclaringSyntaxReferences[0].GetSyntax();
             ExpressionSyntax? value = declaration switch
             {
-                VariableDeclaratorSyntax { Initializer: { } init } variable when !IsWrittenInType(variable, variable.Identifier.ValueText) => init.Value,
+                VariableDeclaratorSyntax { Initializer: { } init } variable when !ValueFlow.IsWrittenInType(variable, variable.Identifier.ValueText) => init.Value,
                 PropertyDeclarationSyntax { ExpressionBody: { } body } => body.Expression,
                 PropertyDeclarationSyntax { Initializer: { } init, AccessorList: { } accessors } property
-                    when IsGetOnlyAuto(accessors) && !IsWrittenInType(property, property.Identifier.ValueText) => init.Value,
+                    when IsGetOnlyAuto(accessors) && !ValueFlow.IsWrittenInType(property, property.Identifier.ValueText) => init.Value,
                 PropertyDeclarationSyntax { AccessorList: { } accessors } => SingleReturn(accessors),
                 MethodDeclarationSyntax { ExpressionBody: { } body } => body.Expression,
                 MethodDeclarationSyntax { Body: { Statements.Count: 1 } body } => (body.Statements[0] as ReturnStatementSyntax)?.Expression,
@@ -247,7 +205,7 @@ public sealed partial class HardCodedSecretAnalyzer
             }
             else
             {
-                constant = EvaluateSyntax(value);
+                constant = ValueFlow.EvaluateSyntax(value);
             }
 
             if (constant is not null)
@@ -271,38 +229,6 @@ public sealed partial class HardCodedSecretAnalyzer
             return null;
         }
 
-        /// <summary>Whether a member named <paramref name="name"/> is assigned anywhere in its type besides its declaration (syntactic and conservative).</summary>
-        private static bool IsWrittenInType(SyntaxNode declaration, string name)
-        {
-            TypeDeclarationSyntax? type = declaration.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-            if (type is null)
-            {
-                return true;
-            }
-
-            foreach (SyntaxNode node in type.DescendantNodes())
-            {
-                if (node is not SimpleNameSyntax identifier || identifier.Identifier.ValueText != name)
-                {
-                    continue;
-                }
-
-                SyntaxNode target = identifier.Parent is MemberAccessExpressionSyntax { Name: var accessed } access && accessed == identifier ? access : identifier;
-                switch (target.Parent)
-                {
-                    case AssignmentExpressionSyntax assignment when assignment.Left == target:
-                    case PrefixUnaryExpressionSyntax:
-                    case PostfixUnaryExpressionSyntax:
-                    case RefExpressionSyntax:
-                        return true;
-                    case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
-                        return true;
-                }
-            }
-
-            return false;
-        }
-
         private static bool IsGetOnlyAuto(AccessorListSyntax accessors)
         {
             foreach (AccessorDeclarationSyntax accessor in accessors.Accessors)
@@ -314,37 +240,6 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             return true;
-        }
-
-        /// <summary>Evaluates string literals, their concatenations and hole-free interpolated strings without a semantic model (declarations in other files).</summary>
-        private static string? EvaluateSyntax(ExpressionSyntax expression)
-        {
-            switch (expression)
-            {
-                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression):
-                    return literal.Token.ValueText;
-                case ParenthesizedExpressionSyntax parenthesized:
-                    return EvaluateSyntax(parenthesized.Expression);
-                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression):
-                    string? left = EvaluateSyntax(binary.Left);
-                    string? right = left is null ? null : EvaluateSyntax(binary.Right);
-                    return right is null ? null : left + right;
-                case InterpolatedStringExpressionSyntax interpolated:
-                    var text = new StringBuilder();
-                    foreach (InterpolatedStringContentSyntax content in interpolated.Contents)
-                    {
-                        if (content is not InterpolatedStringTextSyntax part)
-                        {
-                            return null;
-                        }
-
-                        text.Append(part.TextToken.ValueText);
-                    }
-
-                    return text.ToString();
-                default:
-                    return null;
-            }
         }
 
         /// <summary>

@@ -24,6 +24,7 @@ internal sealed class KnownSecretSinks
     private readonly IMethodSymbol? _setEnvironmentVariable;
     private readonly INamedTypeSymbol? _authenticationHeaderValue;
     private readonly INamedTypeSymbol? _networkCredential;
+    private readonly List<INamedTypeSymbol> _serverSecrets = new();
 
     public KnownSecretSinks(Compilation compilation)
     {
@@ -36,6 +37,16 @@ internal sealed class KnownSecretSinks
             if (type is not null)
             {
                 _protocolRequests.Add(type);
+            }
+        }
+
+        // Server-side client definitions: new Secret("…".Sha256()) in IdentityServer / Duende client configuration.
+        foreach (string name in new[] { "Duende.IdentityServer.Models.Secret", "IdentityServer4.Models.Secret" })
+        {
+            INamedTypeSymbol? type = compilation.GetTypeByMetadataName(name);
+            if (type is not null)
+            {
+                _serverSecrets.Add(type);
             }
         }
 
@@ -72,16 +83,42 @@ internal sealed class KnownSecretSinks
         return false;
     }
 
+    /// <summary>Whether <paramref name="parameter"/> is the <c>value</c> of an IdentityServer / Duende <c>Secret</c> constructor.</summary>
+    public bool IsServerSecretValue(IParameterSymbol parameter) =>
+        _serverSecrets.Count > 0 && parameter.Name == "value" && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+        && IsServerSecret(constructor.ContainingType);
+
+    /// <summary>Whether <paramref name="property"/> is <c>Value</c> of an IdentityServer / Duende <c>Secret</c>.</summary>
+    public bool IsServerSecretProperty(IPropertySymbol property) => property.Name == "Value" && IsServerSecret(property.ContainingType);
+
+    private bool IsServerSecret(INamedTypeSymbol? type)
+    {
+        foreach (INamedTypeSymbol secret in _serverSecrets)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, secret))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Returns a display name when <paramref name="property"/> is a known secret property.</summary>
     public string? SecretProperty(IPropertySymbol property)
     {
-        if (property.Name != "ClientSecret")
+        INamedTypeSymbol? type = property.ContainingType;
+        if (type is null)
         {
             return null;
         }
 
-        INamedTypeSymbol? type = property.ContainingType;
-        if (type is null)
+        if (property.Name == "Value" && IsServerSecret(type))
+        {
+            return type.Name + ".Value";
+        }
+
+        if (property.Name != "ClientSecret")
         {
             return null;
         }
@@ -112,6 +149,11 @@ internal sealed class KnownSecretSinks
         if (type is null)
         {
             return null;
+        }
+
+        if (IsServerSecretValue(parameter))
+        {
+            return type.Name + "(value)";
         }
 
         if (_msalBuilder is not null && method.Name == "WithClientSecret" && IsOrDerives(type, _msalBuilder))

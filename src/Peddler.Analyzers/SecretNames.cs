@@ -42,6 +42,13 @@ internal static class SecretNames
         "recovery", "vault", "keyvault", "kv", "aws", "azure", "key", "secret", "shared",
     };
 
+    /// <summary>First words that make a name a condition, flag or error code about a secret (<c>InvalidClientSecret</c>, <c>HasSecret</c>).</summary>
+    private static readonly HashSet<string> ConditionWords = new(StringComparer.Ordinal)
+    {
+        "no", "invalid", "missing", "expired", "wrong", "bad", "empty", "null", "has", "is", "use", "uses", "require", "requires",
+        "required", "without", "unknown", "error", "show", "hide", "rotate", "reset", "generate", "validate", "verify", "check",
+    };
+
     /// <summary>Words that place a weak name in an OAuth / credentials context.</summary>
     private static readonly HashSet<string> ContextWords = new(StringComparer.Ordinal)
     {
@@ -143,6 +150,14 @@ internal static class SecretNames
             return SecretNameKind.None;
         }
 
+        // InvalidClientSecret, NoSecret, HasClientSecret, RequireClientSecret: a condition, flag or
+        // error code about a secret, not the secret.
+        int first = words[0].Length == 1 && words.Count > 1 ? 1 : 0;
+        if (first < index && ConditionWords.Contains(words[first]))
+        {
+            return SecretNameKind.None;
+        }
+
         for (int i = index + 1; i < words.Count; i++)
         {
             if (!ValueSuffixes.Contains(words[i]))
@@ -239,7 +254,7 @@ internal static class SecretNames
         }
 
         List<string> words = SplitWords(value);
-        int index = words.LastIndexOf("secret");
+        int index = Math.Max(words.LastIndexOf("secret"), words.LastIndexOf("secrets"));
         if (index < 0)
         {
             return false;

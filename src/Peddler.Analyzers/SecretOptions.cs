@@ -47,10 +47,21 @@ internal sealed class SecretOptions
     public bool AnalyzeTestProjects { get; }
 
     /// <summary>Reads the options that apply to <paramref name="tree"/>.</summary>
-    public static SecretOptions For(AnalyzerOptions options, SyntaxTree tree)
+    public static SecretOptions For(AnalyzerOptions options, SyntaxTree tree) =>
+        For(options.AnalyzerConfigOptionsProvider, options.AnalyzerConfigOptionsProvider.GetOptions(tree));
+
+    /// <summary>Reads the options that apply to the additional file <paramref name="file"/>.</summary>
+    public static SecretOptions For(AnalyzerOptions options, AdditionalText file) =>
+        For(options.AnalyzerConfigOptionsProvider, options.AnalyzerConfigOptionsProvider.GetOptions(file));
+
+    /// <summary>Whether the compilation is a test project that PDL001 / PDL017 skip by default.</summary>
+    public static bool IsTestProject(AnalyzerOptions options, Compilation compilation) =>
+        (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(IsTestProjectKey, out string? isTest)
+            && string.Equals(isTest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        || KnownSecretSinks.ReferencesTestFramework(compilation);
+
+    private static SecretOptions For(AnalyzerConfigOptionsProvider provider, AnalyzerConfigOptions treeOptions)
     {
-        AnalyzerConfigOptionsProvider provider = options.AnalyzerConfigOptionsProvider;
-        AnalyzerConfigOptions treeOptions = provider.GetOptions(tree);
         string? sinks = Read(treeOptions, provider.GlobalOptions, AdditionalSinkNamesKey);
         string? patterns = Read(treeOptions, provider.GlobalOptions, AdditionalPlaceholderPatternsKey);
         string? tests = Read(treeOptions, provider.GlobalOptions, AnalyzeTestProjectsKey);

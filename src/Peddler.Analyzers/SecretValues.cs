@@ -15,6 +15,7 @@ internal static class SecretValues
     [
         @"^<[^<>]*>$",                 // <insert_client_secret_here>, <client-secret>
         @"^\$\{[^{}]*\}$",             // ${PEDDLER_CLIENT_SECRET}
+        @"^#\{[^{}]*\}#?$",            // #{ClientSecret}, #{Octopus.Secret}# (deployment substitutions)
         @"^\$\([^()]*\)$",             // $(ClientSecret)
         @"^\$[A-Za-z_][A-Za-z0-9_]*$", // $CLIENT_SECRET
         @"^%[^%\s]+%$",                // %CLIENT_SECRET%
@@ -90,6 +91,62 @@ internal static class SecretValues
         }
 
         return !IsPlaceholder(v, options);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is the name of its own sink (<c>Secret = "secret"</c>,
+    /// <c>NoSecret = "NoSecret"</c>): a JSON key or label constant, not a value.
+    /// </summary>
+    public static bool IsOwnName(string value, string sinkName)
+    {
+        string v = SecretNames.Normalize(value);
+        return v.Length > 0 && v == SecretNames.Normalize(sinkName);
+    }
+
+    /// <summary>
+    /// Whether a value is shaped like a name or a label rather than a generated secret: one to four
+    /// letter-only words of at most 12 letters, each lower case, upper case or capitalised,
+    /// joined by <c>- _ . :</c> (<c>secret</c>, <c>App-Default</c>, <c>client_credentials</c>).
+    /// Used for weak sink names only.
+    /// </summary>
+    public static bool IsWordShaped(string value)
+    {
+        string[] words = value.Trim().Split('-', '_', '.', ':');
+        if (words.Length > 4)
+        {
+            return false;
+        }
+
+        foreach (string word in words)
+        {
+            if (word.Length == 0 || word.Length > 12)
+            {
+                return false;
+            }
+
+            bool allLower = true;
+            bool allUpper = true;
+            bool capitalised = char.IsUpper(word[0]);
+            for (int i = 0; i < word.Length; i++)
+            {
+                char c = word[i];
+                if (!char.IsLetter(c))
+                {
+                    return false;
+                }
+
+                allLower &= char.IsLower(c);
+                allUpper &= char.IsUpper(c);
+                capitalised &= i == 0 || char.IsLower(c);
+            }
+
+            if (!allLower && !allUpper && !capitalised)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether a trimmed value is a placeholder by the built-in or configured rules.</summary>

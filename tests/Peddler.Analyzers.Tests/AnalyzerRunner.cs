@@ -32,7 +32,8 @@ internal static class AnalyzerRunner
     public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(
         new HardCodedSecretAnalyzer(),
         new PeddlerClientAttributeAnalyzer(),
-        new InsecureTokenEndpointAnalyzer());
+        new InsecureTokenEndpointAnalyzer(),
+        new ConfigurationSecretAnalyzer());
 
     /// <summary>The outcome of one run.</summary>
     public sealed record Result(ImmutableArray<Diagnostic> Diagnostics, IReadOnlyList<string> Exceptions, ImmutableArray<Diagnostic> CompilerDiagnostics);

@@ -32,6 +32,27 @@ public class CodeFixTests
         """);
 
     [Fact]
+    public Task PDL001_wrapped_literal_is_replaced_inside_its_wrapper() => FixSecretAsync(
+        """
+        using System;
+        using Duende.IdentityServer.Models;
+
+        class Config
+        {
+            Client M2M() => new Client { ClientId = "m2m", ClientSecrets = { new Secret({|PDL001:"Zk9QmpR8x"|}.Sha256()) } };
+        }
+        """,
+        """
+        using System;
+        using Duende.IdentityServer.Models;
+
+        class Config
+        {
+            Client M2M() => new Client { ClientId = "m2m", ClientSecrets = { new Secret((Environment.GetEnvironmentVariable("PEDDLER_CLIENT_SECRET") ?? throw new InvalidOperationException("Set the PEDDLER_CLIENT_SECRET environment variable.")).Sha256()) } };
+        }
+        """);
+
+    [Fact]
     public Task PDL001_environment_variable_without_using_System() => FixSecretAsync(
         """
         class Startup

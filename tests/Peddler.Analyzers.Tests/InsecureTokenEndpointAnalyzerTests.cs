@@ -42,4 +42,46 @@ public class InsecureTokenEndpointAnalyzerTests
         null,
         new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.InsecureTokenEndpoint).WithLocation(0)
             .WithMessage("Token endpoint 'http://auth.example.com/token' uses http on a host that is not loopback; the client secret would travel in clear text: use https"));
+
+    [Fact]
+    public Task Http_through_a_local_string_or_uri_is_reported() => Verify.AnalyzerAsync<InsecureTokenEndpointAnalyzer>(Sources.InMethod("""
+        var endpoint = {|PDL016:"http://auth.example.com/token"|};
+        var o = new PeddlerClientOptions { TokenEndpoint = new Uri(endpoint) };
+        var uri = new Uri({|PDL016:"http://staging.example.com/token"|});
+        o.TokenEndpoint = uri;
+        const string local = {|PDL016:"http://const.example.com/token"|};
+        o.TokenEndpoint = new Uri(local);
+        """));
+
+    [Fact]
+    public Task Http_through_a_constant_or_readonly_member_is_reported() => Verify.AnalyzerAsync<InsecureTokenEndpointAnalyzer>(Sources.InFile("""
+        static class Endpoints
+        {
+            public const string Token = {|PDL016:"http://auth.example.com/token"|};
+            public static readonly Uri Staging = new Uri({|PDL016:"http://staging.example.com/token"|});
+            public static string Legacy { get; } = {|PDL016:"http://legacy.example.com/token"|};
+        }
+
+        class Use
+        {
+            void M(PeddlerClientOptions o)
+            {
+                o.TokenEndpoint = new Uri(Endpoints.Token);
+                o.TokenEndpoint = Endpoints.Staging;
+                o.TokenEndpoint = new Uri(Endpoints.Legacy);
+            }
+        }
+        """));
+
+    [Fact]
+    public Task Locals_that_change_or_stay_https_are_not_reported() => Verify.AnalyzerAsync<InsecureTokenEndpointAnalyzer>(Sources.InMethod("""
+        var endpoint = "http://auth.example.com/token";
+        if (flag) { endpoint = env; }
+        var o = new PeddlerClientOptions { TokenEndpoint = new Uri(endpoint) };
+        var secure = "https://auth.example.com/token";
+        o.TokenEndpoint = new Uri(secure);
+        var loopback = new Uri("http://127.0.0.1:5005/token");
+        o.TokenEndpoint = loopback;
+        o.TokenEndpoint = new Uri(value);
+        """));
 }

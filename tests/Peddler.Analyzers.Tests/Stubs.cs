@@ -92,5 +92,55 @@ internal static class Stubs
 
             public class ClientCredentialsTokenRequest : ProtocolRequest { }
         }
+        namespace Duende.IdentityServer.Models
+        {
+            public class Secret
+            {
+                public Secret() { }
+                public Secret(string value, System.DateTime? expiration = null) { Value = value; }
+                public Secret(string value, string description, System.DateTime? expiration = null) { Value = value; }
+                public string? Value { get; set; }
+                public string? Description { get; set; }
+            }
+
+            public class Client
+            {
+                public string? ClientId { get; set; }
+                public System.Collections.Generic.ICollection<Secret> ClientSecrets { get; set; } = new System.Collections.Generic.List<Secret>();
+            }
+
+            public static class HashExtensions
+            {
+                public static string Sha256(this string input) => input;
+                public static string Sha512(this string input) => input;
+            }
+        }
+
+        namespace IdentityServer4.Models
+        {
+            public class Secret
+            {
+                public Secret(string value, System.DateTime? expiration = null) { }
+            }
+
+            public static class HashExtensions
+            {
+                public static string Sha256(this string input) => input;
+            }
+        }
+
+        namespace Duende.AccessTokenManagement
+        {
+            public sealed class ClientSecret
+            {
+                public static ClientSecret Parse(string value) => new();
+            }
+
+            public sealed class ClientCredentialsClient
+            {
+                public string? ClientId { get; set; }
+                public ClientSecret? ClientSecret { get; set; }
+            }
+        }
         """;
 }

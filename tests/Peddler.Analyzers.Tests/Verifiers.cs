@@ -31,6 +31,25 @@ internal static class Verify
         return test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>Checks that <paramref name="files"/> (additional files: path and text) produce exactly <paramref name="expected"/>.</summary>
+    public static Task AdditionalFilesAsync<TAnalyzer>((string Path, string Text)[] files, string? editorConfig, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            TestCode = "class Program { }",
+            ReferenceAssemblies = TestEnvironment.ReferenceAssemblies,
+        };
+        Configure(test.TestState, editorConfig);
+        foreach ((string path, string text) in files)
+        {
+            test.TestState.AdditionalFiles.Add((path, Microsoft.CodeAnalysis.Text.SourceText.From(text)));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>Checks that the fix with <paramref name="equivalenceKey"/> turns <paramref name="source"/> into <paramref name="fixedSource"/>.</summary>
     public static Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, string? equivalenceKey = null, params DiagnosticResult[] expected)
         where TAnalyzer : DiagnosticAnalyzer, new()

@@ -1,0 +1,158 @@
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Peddler.Analyzers.Tests;
+
+/// <summary>
+/// Shapes found by scanning public repositories (issue 12): false alarms that must stay silent and
+/// wrapped secrets that must be reported. See docs/diagnostics/performance.md for the corpus.
+/// </summary>
+public class HardCodedSecretRealCodeTests
+{
+    public static TheoryData<string, string> FalseAlarms => new()
+    {
+        // A parameter default is reported once, at the default, never at call sites that omit it.
+        {
+            "call sites omitting a defaulted argument",
+            Sources.InClass("""
+                static void Connect(string clientId, string clientSecret = {|PDL001:"Zk9QmpR8x"|}) { }
+                void A() { Connect("one"); }
+                void B() { Connect("two"); }
+            """)
+        },
+        {
+            "local function default reported at the default only",
+            Sources.InMethod("""
+                Request();
+                Request("api2");
+                static void Request(string scope = "api", string clientSecret = {|PDL001:"Zk9QmpR8x"|}) { }
+            """)
+        },
+        {
+            "call site omitting the default of a helper in another class",
+            Sources.InFile("""
+                static class Helper { public static void Request(string scope = "api", string clientSecret = {|PDL001:"Zk9QmpR8x"|}) { } }
+                class Use { void M() { Helper.Request(); Helper.Request(scope: "api2"); } }
+            """)
+        },
+
+        // The bare word "secret" outside client authentication.
+        { "weak name with a word-shaped value", Sources.InMethod("""var request = new TokenRequest { Secret = "secret" };""", """    class TokenRequest { public string? Secret { get; set; } }""") },
+        { "Key Vault secret name passed to a secret parameter", Sources.InMethod("""var config = GetConfig("App-Default");""", """    static string GetConfig(string secret) => secret;""") },
+        { "Key Vault secret name in a credentials helper", Sources.InClass("""    const string Secret = "App-Default"; static string ClientConfig() => Secret;""") },
+
+        // Constants that are names, labels or codes.
+        { "JSON key-name constant", Sources.InClass("""    public static class OAuthNames { public const string Secret = "secret"; public const string ClientSecret = "client_secret"; }""") },
+        { "label constant equal to its name", Sources.InClass("""    public static class OAuthLabels { public const string NoSecret = "NoSecret"; public const string SharedSecret = "SharedSecret"; }""") },
+        { "error-code constant", Sources.InClass("""    internal const string InvalidClientSecret = "AADSTS7000215";""") },
+        { "flag and condition names", Sources.InClass("""    const string MissingClientSecret = "E1001"; const string RequireClientSecret = "on";""") },
+
+        // IdentityServer stores the hash it compares with: a precomputed hash or a certificate thumbprint is not the credential.
+        {
+            "precomputed hash and certificate thumbprint",
+            Sources.InMethod("""
+                var hashed = new Duende.IdentityServer.Models.Secret("H+90jjtmDc3/HiNmtKwuBZG9eNOvpahx2jscGscejqE=");
+                var thumbprint = new Duende.IdentityServer.Models.Secret("5D9E9B6B333CD42C99D1DE6175CC0F3EF99DDF68") { Description = "mTLS" };
+                var stored = new Duende.IdentityServer.Models.Secret { Value = "K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols=" };
+            """)
+        },
+
+        // A configuration object named by its argument is not a wrapped secret.
+        {
+            "table configuration named like the secret",
+            Sources.InClass("""
+                public sealed class TableConfiguration { public TableConfiguration(string name) { } }
+                public TableConfiguration ClientSecret { get; set; } = new TableConfiguration("ClientSecrets");
+                public TableConfiguration ApiSecret { get; set; } = new TableConfiguration("ApiResourceSecrets");
+            """)
+        },
+
+        // Two string arguments that are not a key/value API.
+        {
+            "EF Core migration AddColumn",
+            Sources.InFile("""
+                class MigrationBuilder { public void AddColumn<T>(string name, string table, bool nullable = true) { } }
+                class M { void Up(MigrationBuilder b) { b.AddColumn<string>(name: "ClientSecret", table: "ApiKey"); b.AddColumn<string>("ClientSecret", "ApiKeys"); } }
+            """)
+        },
+        {
+            "two labels on a non-collection method",
+            Sources.InFile("""
+                class Grid { public void Column(string header, string caption) { } }
+                class M { void Up(Grid g) { g.Column("client_secret", "SecretColumn1"); } }
+            """)
+        },
+    };
+
+    public static TheoryData<string, string> Wrapped => new()
+    {
+        {
+            "ClientSecret.Parse on Duende.AccessTokenManagement",
+            Sources.InMethod("""var client = new Duende.AccessTokenManagement.ClientCredentialsClient { ClientId = "c", ClientSecret = Duende.AccessTokenManagement.ClientSecret.Parse({|PDL001:"Zk9QmpR8x"|}) };""")
+        },
+        {
+            "IdentityServer client definition",
+            Sources.InMethod("""
+                var client = new Duende.IdentityServer.Models.Client
+                {
+                    ClientId = "m2m",
+                    ClientSecrets = { new Duende.IdentityServer.Models.Secret({|PDL001:"secret"|}.Sha256()) },
+                };
+            """).Replace("using Peddler;", "using Peddler;\nusing Duende.IdentityServer.Models;")
+        },
+        {
+            "IdentityServer4 secret with description",
+            Sources.InMethod("""var s = new IdentityServer4.Models.Secret({|PDL001:"511536EF-F270-4058-80CA-1C89C192F69A"|}.Sha256());""").Replace("using Peddler;", "using Peddler;\nusing IdentityServer4.Models;")
+        },
+        {
+            "Secret with a description keeps the description out",
+            Sources.InMethod("""var s = new Duende.IdentityServer.Models.Secret({|PDL001:"Zk9QmpR8x"|}.Sha256(), "the m2m client");""").Replace("using Peddler;", "using Peddler;\nusing Duende.IdentityServer.Models;")
+        },
+        {
+            "Secret.Value",
+            Sources.InMethod("""var s = new Duende.IdentityServer.Models.Secret { Value = {|PDL001:"Zk9QmpR8x"|}.Sha256(), Description = "m2m" };""").Replace("using Peddler;", "using Peddler;\nusing Duende.IdentityServer.Models;")
+        },
+        {
+            "JSON value under a client_secret key",
+            Sources.InMethod("""
+                var body = new Dictionary<string, System.Text.Json.JsonElement>
+                {
+                    ["client_id"] = System.Text.Json.JsonSerializer.SerializeToElement("c"),
+                    ["client_secret"] = System.Text.Json.JsonSerializer.SerializeToElement({|PDL001:"Zk9QmpR8x"|}),
+                };
+            """)
+        },
+        {
+            "user helper that returns its argument",
+            Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = Normalize({|PDL001:"Zk9QmpR8x"|}) };""", """    static string Normalize(string value) => value.Trim();""")
+        },
+        {
+            "strongly typed secret created from a literal",
+            Sources.InMethod("""var c = new Credentials { ClientSecret = new SecretText({|PDL001:"Zk9QmpR8x"|}) };""", """    sealed class SecretText { public SecretText(string value) { } } sealed class Credentials { public SecretText? ClientSecret { get; set; } }""")
+        },
+        {
+            "bytes of a literal",
+            Sources.InMethod("""byte[] clientSecret = Encoding.UTF8.GetBytes({|PDL001:"Zk9QmpR8x"|});""")
+        },
+        {
+            "key/value API still read as a pair",
+            Sources.InMethod("""var form = new Dictionary<string, string>(); form.Add("client_secret", {|PDL001:"Zk9QmpR8x"|}); var p = new KeyValuePair<string, string>("client_secret", {|PDL001:"Yq8PloQ7w"|});""")
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(FalseAlarms))]
+    public Task False_alarm_shapes_are_not_reported(string shape, string source)
+    {
+        _ = shape;
+        return Verify.AnalyzerAsync<HardCodedSecretAnalyzer>(source);
+    }
+
+    [Theory]
+    [MemberData(nameof(Wrapped))]
+    public Task Wrapped_secrets_are_reported(string shape, string source)
+    {
+        _ = shape;
+        return Verify.AnalyzerAsync<HardCodedSecretAnalyzer>(source);
+    }
+}
