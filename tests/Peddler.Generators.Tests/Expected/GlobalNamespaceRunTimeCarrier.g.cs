@@ -20,26 +20,20 @@ partial class ConfiguredCarrierTokens : global::Peddler.IPeddlerClient<global::C
     /// <param name="options">Client id, secret and settings; read once, now.</param>
     /// <param name="timeProvider">The clock for expiry, refresh and retry delays; the system clock when <see langword="null"/>.</param>
     /// <exception cref="global::System.ArgumentException">The options are incomplete or invalid.</exception>
-    public ConfiguredCarrierTokens(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider = null)
-        => __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
+    public ConfiguredCarrierTokens(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider = null) => __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
 
-    private ConfiguredCarrierTokens(global::Peddler.PeddlerTokenProvider tokenProvider)
-        => __peddlerTokenProvider = global::Peddler.PeddlerGeneratedCode.Adopt(tokenProvider, Descriptor);
+    private ConfiguredCarrierTokens(global::Peddler.PeddlerTokenProvider tokenProvider) => __peddlerTokenProvider = global::Peddler.PeddlerGeneratedCode.Adopt(tokenProvider, Descriptor);
 
     /// <summary>The token endpoint this instance calls: <see cref="global::Peddler.PeddlerClientOptions.TokenEndpoint"/> if set, otherwise <see cref="TokenEndpoint"/>.</summary>
     public global::System.Uri EffectiveTokenEndpoint => __peddlerTokenProvider.TokenEndpoint;
 
     /// <inheritdoc cref="global::Peddler.IPeddlerTokenClient.GetTokenAsync(global::System.Threading.CancellationToken)"/>
-    public global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetTokenAsync(global::System.Threading.CancellationToken cancellationToken = default)
-        => __peddlerTokenProvider.GetTokenAsync(cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetTokenAsync(global::System.Threading.CancellationToken cancellationToken = default) => __peddlerTokenProvider.GetTokenAsync(cancellationToken);
 
     /// <inheritdoc cref="global::Peddler.IPeddlerTokenClient.InvalidateToken(global::Peddler.PeddlerAccessToken?)"/>
-    public void InvalidateToken(global::Peddler.PeddlerAccessToken? rejectedToken = null)
-        => __peddlerTokenProvider.InvalidateToken(rejectedToken);
+    public void InvalidateToken(global::Peddler.PeddlerAccessToken? rejectedToken = null) => __peddlerTokenProvider.InvalidateToken(rejectedToken);
 
-    static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider)
-        => new global::ConfiguredCarrierTokens(httpClient, options, timeProvider);
+    static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider) => new global::ConfiguredCarrierTokens(httpClient, options, timeProvider);
 
-    static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider)
-        => new global::ConfiguredCarrierTokens(tokenProvider);
+    static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider) => new global::ConfiguredCarrierTokens(tokenProvider);
 }
