@@ -173,7 +173,7 @@ public static class DocumentationCompiler
         // The ASP.NET Core shared framework (Peddler.Testing's framework reference) holds the generic host.
         string aspNetCore = Path.GetDirectoryName(typeof(Microsoft.Extensions.Hosting.Host).Assembly.Location)!;
         IEnumerable<string> local = Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll")
-            .Where(f => Path.GetFileName(f) is "Peddler.Client.dll" or "Peddler.Testing.dll" || Path.GetFileName(f).StartsWith("OpenTelemetry", StringComparison.Ordinal));
+            .Where(f => Path.GetFileName(f) is "Peddler.Client.dll" or "Peddler.Testing.dll" or "Peddler.Generators.Redis.dll" || Path.GetFileName(f).StartsWith("OpenTelemetry", StringComparison.Ordinal));
         return Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
             .Concat(Directory.EnumerateFiles(aspNetCore, "*.dll").Where(IsManagedAssembly).Select(f => MetadataReference.CreateFromFile(f)))
             .Concat(local.Select(f => MetadataReference.CreateFromFile(f)))
