@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Peddler.Protocol;
 
@@ -57,4 +58,14 @@ public sealed class PeddlerClientDescriptor
 
     /// <summary>Source-generated metadata of <see cref="PeddlerErrorResponse"/>.</summary>
     public JsonTypeInfo<PeddlerErrorResponse> ErrorResponseTypeInfo { get; }
+
+    /// <summary>
+    /// The client's name, environment, token endpoint and scopes, e.g.
+    /// <c>CarrierTokens (Environment: Dev, TokenEndpoint: https://alphadev-api.peddler.com/oauth/token, Scopes: DEFAULT authenticated 900001)</c>.
+    /// A descriptor holds nothing secret: credentials live in <see cref="PeddlerClientOptions"/>.
+    /// </summary>
+    /// <returns>A one-line description for logs and debugger displays.</returns>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{ClientName} (Environment: {Environment}, TokenEndpoint: {TokenEndpoint.OriginalString}, Scopes: {Scopes})");
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Peddler.Analyzers;
 using Peddler.Generators.Model;
 using Peddler.Internal;
 
@@ -11,7 +12,7 @@ namespace Peddler.Generators;
 
 public sealed partial class PeddlerClientGenerator
 {
-    /// <summary>Turns an annotated class into a <see cref="ClientSpec"/>, or <see langword="null"/> when it cannot be completed.</summary>
+    /// <summary>Turns an annotated class into a <see cref="ClientModel"/>.</summary>
     internal static class Parser
     {
         /// <summary>Cheap syntax filter: class and record-class declarations only.</summary>
@@ -20,11 +21,20 @@ public sealed partial class PeddlerClientGenerator
             || (node is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword));
 
         /// <summary>
-        /// Reads the attribute and the class's shape. Returns <see langword="null"/> for every
-        /// misuse the analyzers report (not partial, static, abstract, generic, file-local, nested in a
-        /// non-partial type, unknown environment, empty scopes), so that no uncompilable source is emitted.
+        /// Reads the attribute and the class's shape.
+        /// <list type="bullet">
+        /// <item>Any attribute mistake (unknown, misspelled or missing environment; missing, empty or
+        /// malformed scopes; a non-constant argument) still yields a client, so that the analyzer's
+        /// PDL error is the only error: uses of the class keep compiling.</item>
+        /// <item>A class that is not partial, or nested in a type that is not partial, is completed too
+        /// and reported here (PDL012/PDL015): the compiler then stops at its one declaration error
+        /// (CS0260) and the build shows no cascade, the PDL error first.</item>
+        /// <item>A static or generic class cannot be completed: it is only reported here (PDL013/PDL014),
+        /// because generator diagnostics come before every compiler error in a build.</item>
+        /// </list>
+        /// Abstract, file-local and generic-nested classes are left alone (nothing emitted).
         /// </summary>
-        public static ClientSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ClientModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type
                 || context.TargetNode is not TypeDeclarationSyntax declaration
@@ -33,11 +43,56 @@ public sealed partial class PeddlerClientGenerator
                 return null;
             }
 
-            if (type.IsStatic || type.IsAbstract || type.IsGenericType
-                || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
+            string name = declaration.Identifier.ValueText;
+            Location location = declaration.Identifier.GetLocation();
+            bool isStatic = declaration.Modifiers.Any(SyntaxKind.StaticKeyword);
+            bool isGeneric = declaration.TypeParameterList is { Parameters.Count: > 0 };
+            var diagnostics = new List<DiagnosticInfo>();
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClientNotPartialId, location, name));
+            }
+
+            if (isStatic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClientIsStaticId, location, name));
+            }
+
+            if (isGeneric)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClientIsGenericId, location, name));
+            }
+
+            var notPartial = new List<string>();
+            bool nestedInGeneric = false;
+            for (SyntaxNode? parent = declaration.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is TypeDeclarationSyntax outer)
+                {
+                    nestedInGeneric |= outer.TypeParameterList is not null;
+                    if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    {
+                        notPartial.Insert(0, "'" + outer.Identifier.ValueText + "'");
+                    }
+                }
+            }
+
+            if (notPartial.Count > 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ContainingTypeNotPartialId,
+                    location,
+                    name,
+                    notPartial.Count == 1
+                        ? "its containing type " + notPartial[0] + " is"
+                        : "its containing types " + string.Join(", ", notPartial) + " are"));
+            }
+
+            var reported = new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutableArray());
+            if (isStatic || isGeneric || nestedInGeneric || type.IsAbstract
                 || declaration.Modifiers.Any(SyntaxKind.FileKeyword))
             {
-                return null;
+                return new ClientModel(null, reported);
             }
 
             string? environment = null;
@@ -54,32 +109,22 @@ public sealed partial class PeddlerClientGenerator
                 }
             }
 
-            string? endpoint = PeddlerKnownEnvironments.TokenEndpointOf(environment);
-            List<string> scopeTokens = PeddlerScopes.Split(scopes);
-            if (endpoint is null || scopeTokens.Count == 0)
-            {
-                return null;
-            }
-
             cancellationToken.ThrowIfCancellationRequested();
-            HierarchyInfo? hierarchy = ReadHierarchy(type, declaration);
-            return hierarchy is null
-                ? null
-                : new ClientSpec(hierarchy, environment!, endpoint, string.Join(" ", scopeTokens));
+            string? endpoint = PeddlerKnownEnvironments.TokenEndpointOf(environment);
+            var spec = new ClientSpec(
+                ReadHierarchy(type, declaration),
+                environment ?? string.Empty,
+                endpoint,
+                string.Join(" ", PeddlerScopes.Split(scopes)));
+            return new ClientModel(spec, reported);
         }
 
-        /// <summary>The namespace and the declaration chain, or <see langword="null"/> if a containing type is not partial or is generic.</summary>
-        private static HierarchyInfo? ReadHierarchy(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
+        /// <summary>The namespace and the declaration chain, outermost first.</summary>
+        private static HierarchyInfo ReadHierarchy(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
         {
             var types = new List<TypeDeclarationInfo>();
             for (TypeDeclarationSyntax? current = declaration; current is not null; current = current.Parent as TypeDeclarationSyntax)
             {
-                bool isTarget = ReferenceEquals(current, declaration);
-                if (!isTarget && (!current.Modifiers.Any(SyntaxKind.PartialKeyword) || current.TypeParameterList is not null))
-                {
-                    return null;
-                }
-
                 types.Insert(0, new TypeDeclarationInfo(Keyword(current), current.Identifier.ValueText));
             }
 

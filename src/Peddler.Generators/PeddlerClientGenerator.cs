@@ -1,12 +1,15 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Peddler.Analyzers;
 using Peddler.Generators.Model;
 
 namespace Peddler.Generators;
 
 /// <summary>
 /// Completes every <c>[PeddlerClient]</c> partial class with a token client for Peddler's
-/// OAuth2 client-credentials endpoint and a source-generated System.Text.Json context for its
-/// wire types. Invalid uses produce no source: the Peddler analyzers report them.
+/// OAuth2 client-credentials endpoint, and adds one System.Text.Json context per compilation that
+/// every client shares. Attribute mistakes still produce a complete class (the analyzers report
+/// them), so that the PDL error is the only one; see <see cref="Parser.Parse"/>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class PeddlerClientGenerator : IIncrementalGenerator
@@ -19,21 +22,63 @@ public sealed partial class PeddlerClientGenerator : IIncrementalGenerator
     {
         // Only class declarations carrying the attribute reach the parser: the compiler's own
         // attribute index does the search, and the predicate skips everything but classes.
-        IncrementalValuesProvider<ClientSpec?> clients = context.SyntaxProvider
+        IncrementalValuesProvider<ClientModel> models = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeMetadataName,
                 predicate: static (node, _) => Parser.IsCandidate(node),
                 transform: static (ctx, ct) => Parser.Parse(ctx, ct))
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.Clients);
 
-        // Invalid uses (reported by the analyzers) are dropped here, so they never emit source.
-        IncrementalValuesProvider<ClientSpec> valid = clients
-            .Where(static spec => spec is not null)
-            .Select(static (spec, _) => spec!)
+        // Classes that can be completed; the rest only carry diagnostics.
+        IncrementalValuesProvider<ClientSpec> valid = models
+            .Where(static model => model.Spec is not null)
+            .Select(static (model, _) => model.Spec!)
             .WithTrackingName(TrackingNames.ValidClients);
 
-        // One file per client; the model is plain strings, so unchanged clients are not re-emitted.
-        context.RegisterSourceOutput(valid, static (spc, spec) =>
-            spc.AddSource(spec.Hierarchy.HintName("PeddlerClient"), Emitter.Emit(spec)));
+        // The shared JSON context's name depends on the assembly name only, so edits elsewhere keep it cached.
+        IncrementalValueProvider<string> jsonContext = context.CompilationProvider
+            .Select(static (compilation, _) => Emitter.JsonContextName(compilation.AssemblyName))
+            .WithTrackingName(TrackingNames.JsonContextName);
+
+        // Shape errors (PDL012-PDL015) are reported by the generator too: its diagnostics come before
+        // every compiler error in a build, so the user reads the PDL error first. Kept out of the
+        // source outputs so that they never invalidate the emitted text.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = models
+            .Where(static model => model.Diagnostics.Count > 0)
+            .Select(static (model, _) => model.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, infos) =>
+        {
+            foreach (DiagnosticInfo info in infos)
+            {
+                spc.ReportDiagnostic(info.ToDiagnostic(Descriptor(info.Id)));
+            }
+        });
+
+        // One small file per client; the model is plain strings, so unchanged clients are not re-emitted.
+        context.RegisterSourceOutput(valid.Combine(jsonContext), static (spc, pair) =>
+            spc.AddSource(pair.Left.Hierarchy.HintName("PeddlerClient"), Emitter.EmitClient(pair.Left, pair.Right)));
+
+        // One JSON context per compilation, and only if the compilation has a client.
+        IncrementalValueProvider<bool> anyClient = valid.Collect()
+            .Select(static (clients, _) => !clients.IsEmpty)
+            .WithTrackingName(TrackingNames.AnyClient);
+        context.RegisterSourceOutput(anyClient.Combine(jsonContext), static (spc, pair) =>
+        {
+            if (pair.Left)
+            {
+                spc.AddSource("Peddler.PeddlerJsonContext.g.cs", Emitter.EmitJsonContext(pair.Right));
+            }
+        });
     }
+
+    private static DiagnosticDescriptor Descriptor(string id) => id switch
+    {
+        DiagnosticDescriptors.ClientNotPartialId => DiagnosticDescriptors.ClientNotPartial,
+        DiagnosticDescriptors.ClientIsStaticId => DiagnosticDescriptors.ClientIsStatic,
+        DiagnosticDescriptors.ClientIsGenericId => DiagnosticDescriptors.ClientIsGeneric,
+        _ => DiagnosticDescriptors.ContainingTypeNotPartial,
+    };
 }

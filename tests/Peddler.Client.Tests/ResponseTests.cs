@@ -253,9 +253,9 @@ public class ResponseTests
         Assert.False(System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault);
 
         Protocol.PeddlerTokenResponse? body = System.Text.Json.JsonSerializer.Deserialize(
-            DocumentedTokenBody, CarrierTokens.PeddlerJsonContext.Default.PeddlerTokenResponse);
+            DocumentedTokenBody, CarrierTokens.Descriptor.TokenResponseTypeInfo);
         Protocol.PeddlerErrorResponse? error = System.Text.Json.JsonSerializer.Deserialize(
-            DocumentedErrorBody, CarrierTokens.PeddlerJsonContext.Default.PeddlerErrorResponse);
+            DocumentedErrorBody, CarrierTokens.Descriptor.ErrorResponseTypeInfo);
 
         Assert.Equal("FkzdyJV14zc73AaK9FmNCtyp5bUTegis", body!.AccessToken);
         Assert.Equal(7200, body.ExpiresIn);
@@ -263,6 +263,6 @@ public class ResponseTests
         Assert.Equal("access_denied", error!.Error);
         Assert.Equal("Invalid subject: test", error.ErrorDescription);
         Assert.Contains("\"access_token\":\"FkzdyJV14zc73AaK9FmNCtyp5bUTegis\"",
-            System.Text.Json.JsonSerializer.Serialize(body, CarrierTokens.PeddlerJsonContext.Default.PeddlerTokenResponse), StringComparison.Ordinal);
+            System.Text.Json.JsonSerializer.Serialize(body, CarrierTokens.Descriptor.TokenResponseTypeInfo), StringComparison.Ordinal);
     }
 }

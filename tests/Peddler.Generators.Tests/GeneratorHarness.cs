@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Peddler.Generators.Tests;
 
@@ -23,6 +25,13 @@ internal static class GeneratorHarness
     private static readonly string Net8Client =
         Path.Combine(AppContext.BaseDirectory, "net8.0-ref", "Peddler.Client.dll");
 
+    /// <summary>Every analyzer the package ships (PDL001-…), as a user's build runs them.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(Peddler.Analyzers.PeddlerClientAttributeAnalyzer).Assembly
+        .GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
     public static IEnumerable<MetadataReference> References(TargetRuntime runtime) => runtime switch
     {
         TargetRuntime.Net80 => Basic.Reference.Assemblies.Net80.References.All
@@ -32,12 +41,16 @@ internal static class GeneratorHarness
     };
 
     public static CSharpCompilation Compile(TargetRuntime runtime, params string[] sources) =>
+        Compile("Consumer", runtime, [], sources);
+
+    public static CSharpCompilation Compile(string assemblyName, TargetRuntime runtime, IEnumerable<MetadataReference> extra, params string[] sources) =>
         CSharpCompilation.Create(
-            "Consumer",
+            assemblyName,
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, Parse, path: $"Source{i}.cs")),
-            References(runtime),
+            References(runtime).Concat(extra),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>C# 12: what the .NET 8 SDK (Roslyn 4.8) compiles, so generated code must stay within it.</summary>
     public static CSharpParseOptions Parse { get; } = new(LanguageVersion.CSharp12);
 
     public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
@@ -47,12 +60,45 @@ internal static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackSteps));
 
     /// <summary>Runs the generator; returns its result and the compilation with the generated sources added.</summary>
-    public static (GeneratorDriverRunResult Result, Compilation Output) Run(TargetRuntime runtime, params string[] sources)
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(TargetRuntime runtime, params string[] sources) =>
+        Run(Compile(runtime, sources));
+
+    /// <summary>Runs the generator over <paramref name="input"/>.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(CSharpCompilation input)
     {
-        CSharpCompilation input = Compile(runtime, sources);
         GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> _);
         return (driver.GetRunResult(), output);
     }
+
+    /// <summary>
+    /// Every diagnostic of a build with the generator and the analyzers, in the order the C# compiler
+    /// reports them (CommonCompiler.CompileAndEmit): parse errors (and stop), the generators'
+    /// diagnostics, declaration diagnostics (and stop on an error), method bodies, then analyzers.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Build(TargetRuntime runtime, params string[] sources)
+    {
+        CSharpCompilation input = Compile(runtime, sources);
+        var reported = new List<Diagnostic>(input.GetParseDiagnostics());
+        if (reported.Any(IsError))
+        {
+            return reported;
+        }
+
+        CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        reported.AddRange(generatorDiagnostics);
+        reported.AddRange(output.GetDeclarationDiagnostics());
+        if (reported.Any(IsError))
+        {
+            return reported;
+        }
+
+        reported.AddRange(output.GetMethodBodyDiagnostics());
+        reported.AddRange(output.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult());
+        return reported;
+    }
+
+    /// <summary>Whether the diagnostic fails the build.</summary>
+    public static bool IsError(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error || diagnostic.IsWarningAsError;
 
     /// <summary>Fails with every error and warning of the compilation, if it has any.</summary>
     public static void AssertNoProblems(Compilation compilation)

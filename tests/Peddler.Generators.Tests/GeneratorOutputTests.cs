@@ -29,9 +29,21 @@ public class GeneratorOutputTests
     {
         (GeneratorDriverRunResult result, Compilation _) = GeneratorHarness.Run(TargetRuntime.Net100, Source(name));
 
-        GeneratedSourceResult generated = Assert.Single(result.Results.Single().GeneratedSources);
-        string actual = generated.SourceText.ToString();
-        string fileName = name + ".g.cs";
+        GeneratedSourceResult generated = Assert.Single(result.Results.Single().GeneratedSources, s => s.HintName.EndsWith(".PeddlerClient.g.cs", StringComparison.Ordinal));
+        AssertMatchesExpected(name + ".g.cs", generated.SourceText.ToString());
+    }
+
+    [Fact]
+    public void The_shared_json_context_matches_the_checked_in_expected_file()
+    {
+        (GeneratorDriverRunResult result, Compilation _) = GeneratorHarness.Run(TargetRuntime.Net100, TestSources.FileScopedPublic);
+
+        GeneratedSourceResult generated = Assert.Single(result.Results.Single().GeneratedSources, s => s.HintName == "Peddler.PeddlerJsonContext.g.cs");
+        AssertMatchesExpected("PeddlerJsonContext.g.cs", generated.SourceText.ToString());
+    }
+
+    private static void AssertMatchesExpected(string fileName, string actual)
+    {
         if (Environment.GetEnvironmentVariable("PEDDLER_UPDATE_EXPECTED") == "1")
         {
             // Regenerate the checked-in file; the comparison below then reads the copy in the output folder of the next build.
@@ -61,7 +73,7 @@ public class GeneratorOutputTests
 
         string[] hints = result.Results.Single().GeneratedSources.Select(s => s.HintName).OrderBy(h => h, StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["ConfiguredCarrierTokens.PeddlerClient.g.cs", "MyApp.Auth.CarrierTokens.PeddlerClient.g.cs", "MyApp.Outer.Middle.ProductionTokens.PeddlerClient.g.cs"],
+            ["ConfiguredCarrierTokens.PeddlerClient.g.cs", "MyApp.Auth.CarrierTokens.PeddlerClient.g.cs", "MyApp.Outer.Middle.ProductionTokens.PeddlerClient.g.cs", "Peddler.PeddlerJsonContext.g.cs"],
             hints);
     }
 

@@ -12,7 +12,7 @@ namespace Peddler.Generators.Tests;
 
 public class IncrementalCachingTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.Clients, TrackingNames.ValidClients];
+    private static readonly string[] TrackedSteps = [TrackingNames.Clients, TrackingNames.ValidClients, TrackingNames.JsonContextName, TrackingNames.AnyClient];
 
     [Fact]
     public void An_unrelated_edit_leaves_every_tracked_step_cached()
@@ -55,21 +55,27 @@ public class IncrementalCachingTests
         Assert.Contains(
             rerun.TrackedSteps[TrackingNames.ValidClients].SelectMany(r => r.Outputs),
             output => output.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("900009", rerun.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("900009", rerun.GeneratedSources.Single(s => s.HintName.EndsWith(".PeddlerClient.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_model_holds_no_symbol_syntax_or_compilation()
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(TargetRuntime.Net100, TestSources.FileScopedPublic, TestSources.NestedInternal, TestSources.GlobalNamespaceRunTimeCarrier);
+        CSharpCompilation compilation = GeneratorHarness.Compile(
+            TargetRuntime.Net100,
+            TestSources.FileScopedPublic,
+            TestSources.NestedInternal,
+            TestSources.GlobalNamespaceRunTimeCarrier,
+            """[Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public class NotPartial { }""");
         GeneratorRunResult run = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation).GetRunResult().Results.Single();
 
-        object[] models = TrackedSteps
+        object[] models = TrackedSteps.Append(TrackingNames.Diagnostics)
             .SelectMany(step => run.TrackedSteps[step])
             .SelectMany(r => r.Outputs)
             .Select(o => o.Value)
             .ToArray();
-        Assert.Equal(6, models.Length);
+        // 4 models and 4 valid clients, the JSON context's name, whether any client exists, 1 diagnostics array.
+        Assert.Equal(11, models.Length);
 
         var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
         foreach (object model in models)

@@ -17,13 +17,7 @@ namespace MyApp
                 public const string Scopes = "DEFAULT authenticated 900002";
 
                 /// <summary>What this client knows at compile time.</summary>
-                public static global::Peddler.PeddlerClientDescriptor Descriptor { get; } = new global::Peddler.PeddlerClientDescriptor(
-                    "ProductionTokens",
-                    "Production",
-                    TokenEndpoint,
-                    Scopes,
-                    PeddlerJsonContext.Default.PeddlerTokenResponse,
-                    PeddlerJsonContext.Default.PeddlerErrorResponse);
+                public static global::Peddler.PeddlerClientDescriptor Descriptor { get; } = global::Peddler.Generated.PeddlerJsonContext_Consumer.Describe("ProductionTokens", "Production", TokenEndpoint, Scopes);
 
                 private readonly global::Peddler.PeddlerTokenProvider __peddlerTokenProvider;
 
@@ -32,173 +26,22 @@ namespace MyApp
                 /// <param name="options">Client id, secret and settings; read once, now.</param>
                 /// <param name="timeProvider">The clock for expiry, refresh and retry delays; the system clock when <see langword="null"/>.</param>
                 /// <exception cref="global::System.ArgumentException">The options are incomplete or invalid.</exception>
-                public ProductionTokens(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider = null)
-                {
-                    __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
-                }
+                public ProductionTokens(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider = null) => __peddlerTokenProvider = new global::Peddler.PeddlerTokenProvider(httpClient, options, Descriptor, timeProvider);
 
-                private ProductionTokens(global::Peddler.PeddlerTokenProvider tokenProvider)
-                {
-                    global::System.ArgumentNullException.ThrowIfNull(tokenProvider);
-                    if (!global::System.Object.ReferenceEquals(tokenProvider.Descriptor, Descriptor))
-                    {
-                        throw new global::System.ArgumentException("The provider was made for the client '" + tokenProvider.Descriptor.ClientName + "', not '" + Descriptor.ClientName + "'.", nameof(tokenProvider));
-                    }
-
-                    __peddlerTokenProvider = tokenProvider;
-                }
+                private ProductionTokens(global::Peddler.PeddlerTokenProvider tokenProvider) => __peddlerTokenProvider = global::Peddler.PeddlerGeneratedCode.Adopt(tokenProvider, Descriptor);
 
                 /// <summary>The token endpoint this instance calls: <see cref="global::Peddler.PeddlerClientOptions.TokenEndpoint"/> if set, otherwise <see cref="TokenEndpoint"/>.</summary>
                 public global::System.Uri EffectiveTokenEndpoint => __peddlerTokenProvider.TokenEndpoint;
 
                 /// <inheritdoc cref="global::Peddler.IPeddlerTokenClient.GetTokenAsync(global::System.Threading.CancellationToken)"/>
-                public global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetTokenAsync(global::System.Threading.CancellationToken cancellationToken = default)
-                    => __peddlerTokenProvider.GetTokenAsync(cancellationToken);
+                public global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetTokenAsync(global::System.Threading.CancellationToken cancellationToken = default) => __peddlerTokenProvider.GetTokenAsync(cancellationToken);
 
                 /// <inheritdoc cref="global::Peddler.IPeddlerTokenClient.InvalidateToken(global::Peddler.PeddlerAccessToken?)"/>
-                public void InvalidateToken(global::Peddler.PeddlerAccessToken? rejectedToken = null)
-                    => __peddlerTokenProvider.InvalidateToken(rejectedToken);
+                public void InvalidateToken(global::Peddler.PeddlerAccessToken? rejectedToken = null) => __peddlerTokenProvider.InvalidateToken(rejectedToken);
 
-                static global::MyApp.Outer.Middle.ProductionTokens global::Peddler.IPeddlerClient<global::MyApp.Outer.Middle.ProductionTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider)
-                    => new global::MyApp.Outer.Middle.ProductionTokens(httpClient, options, timeProvider);
+                static global::MyApp.Outer.Middle.ProductionTokens global::Peddler.IPeddlerClient<global::MyApp.Outer.Middle.ProductionTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider) => new global::MyApp.Outer.Middle.ProductionTokens(httpClient, options, timeProvider);
 
-                static global::MyApp.Outer.Middle.ProductionTokens global::Peddler.IPeddlerClient<global::MyApp.Outer.Middle.ProductionTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider)
-                    => new global::MyApp.Outer.Middle.ProductionTokens(tokenProvider);
-
-                /// <summary>Source-generated System.Text.Json metadata for Peddler's token and error responses; reflection-free.</summary>
-                [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Peddler.Generators", "0.1.0")]
-                public sealed class PeddlerJsonContext : global::System.Text.Json.Serialization.JsonSerializerContext, global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver
-                {
-                    private static readonly global::System.Text.Json.JsonSerializerOptions s_defaultOptions = new global::System.Text.Json.JsonSerializerOptions();
-
-                    private global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerTokenResponse>? _tokenResponse;
-                    private global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerErrorResponse>? _errorResponse;
-
-                    /// <summary>The context with default options.</summary>
-                    public static PeddlerJsonContext Default { get; } = new PeddlerJsonContext(new global::System.Text.Json.JsonSerializerOptions(s_defaultOptions));
-
-                    /// <summary>Creates a context with default options.</summary>
-                    public PeddlerJsonContext() : base(null)
-                    {
-                    }
-
-                    /// <summary>Creates a context bound to <paramref name="options"/>.</summary>
-                    public PeddlerJsonContext(global::System.Text.Json.JsonSerializerOptions options) : base(options)
-                    {
-                    }
-
-                    /// <inheritdoc/>
-                    protected override global::System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions { get; } = s_defaultOptions;
-
-                    /// <summary>Metadata of the token response body.</summary>
-                    public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerTokenResponse> PeddlerTokenResponse
-                        => _tokenResponse ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerTokenResponse>)Options.GetTypeInfo(typeof(global::Peddler.Protocol.PeddlerTokenResponse));
-
-                    /// <summary>Metadata of the OAuth error response body.</summary>
-                    public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerErrorResponse> PeddlerErrorResponse
-                        => _errorResponse ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerErrorResponse>)Options.GetTypeInfo(typeof(global::Peddler.Protocol.PeddlerErrorResponse));
-
-                    /// <inheritdoc/>
-                    public override global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(global::System.Type type)
-                    {
-                        Options.TryGetTypeInfo(type, out global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? typeInfo);
-                        return typeInfo;
-                    }
-
-                    global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver.GetTypeInfo(global::System.Type type, global::System.Text.Json.JsonSerializerOptions options)
-                    {
-                        if (type == typeof(global::Peddler.Protocol.PeddlerTokenResponse))
-                        {
-                            return CreateTokenResponse(options);
-                        }
-
-                        if (type == typeof(global::Peddler.Protocol.PeddlerErrorResponse))
-                        {
-                            return CreateErrorResponse(options);
-                        }
-
-                        if (type == typeof(string))
-                        {
-                            return Value<string?>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter);
-                        }
-
-                        if (type == typeof(long))
-                        {
-                            return Value<long>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter);
-                        }
-
-                        if (type == typeof(long?))
-                        {
-                            return Value<long?>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.GetNullableConverter<long>(options));
-                        }
-
-                        return null;
-                    }
-
-                    private global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Value<T>(global::System.Text.Json.JsonSerializerOptions options, global::System.Text.Json.Serialization.JsonConverter<T> converter)
-                    {
-                        global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info = global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<T>(options, converter);
-                        info.OriginatingResolver = this;
-                        return info;
-                    }
-
-                    private global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerTokenResponse> CreateTokenResponse(global::System.Text.Json.JsonSerializerOptions options)
-                    {
-                        var values = new global::System.Text.Json.Serialization.Metadata.JsonObjectInfoValues<global::Peddler.Protocol.PeddlerTokenResponse>
-                        {
-                            ObjectCreator = static () => new global::Peddler.Protocol.PeddlerTokenResponse(),
-                            PropertyMetadataInitializer = _ => new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfo[]
-                            {
-                                Property<global::Peddler.Protocol.PeddlerTokenResponse, string>(options, "AccessToken", "access_token", static o => o.AccessToken, static (o, v) => o.AccessToken = v, null),
-                                Property<global::Peddler.Protocol.PeddlerTokenResponse, string>(options, "TokenType", "token_type", static o => o.TokenType, static (o, v) => o.TokenType = v, null),
-                                Property<global::Peddler.Protocol.PeddlerTokenResponse, long?>(options, "ExpiresIn", "expires_in", static o => o.ExpiresIn, static (o, v) => o.ExpiresIn = v, global::System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString),
-                                Property<global::Peddler.Protocol.PeddlerTokenResponse, string>(options, "Scope", "scope", static o => o.Scope, static (o, v) => o.Scope = v, null),
-                            },
-                        };
-                        var info = global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateObjectInfo(options, values);
-                        info.OriginatingResolver = this;
-                        return info;
-                    }
-
-                    private global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Peddler.Protocol.PeddlerErrorResponse> CreateErrorResponse(global::System.Text.Json.JsonSerializerOptions options)
-                    {
-                        var values = new global::System.Text.Json.Serialization.Metadata.JsonObjectInfoValues<global::Peddler.Protocol.PeddlerErrorResponse>
-                        {
-                            ObjectCreator = static () => new global::Peddler.Protocol.PeddlerErrorResponse(),
-                            PropertyMetadataInitializer = _ => new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfo[]
-                            {
-                                Property<global::Peddler.Protocol.PeddlerErrorResponse, string>(options, "Error", "error", static o => o.Error, static (o, v) => o.Error = v, null),
-                                Property<global::Peddler.Protocol.PeddlerErrorResponse, string>(options, "ErrorDescription", "error_description", static o => o.ErrorDescription, static (o, v) => o.ErrorDescription = v, null),
-                                Property<global::Peddler.Protocol.PeddlerErrorResponse, string>(options, "ErrorUri", "error_uri", static o => o.ErrorUri, static (o, v) => o.ErrorUri = v, null),
-                            },
-                        };
-                        var info = global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateObjectInfo(options, values);
-                        info.OriginatingResolver = this;
-                        return info;
-                    }
-
-                    private static global::System.Text.Json.Serialization.Metadata.JsonPropertyInfo Property<TOwner, TValue>(
-                        global::System.Text.Json.JsonSerializerOptions options,
-                        string name,
-                        string jsonName,
-                        global::System.Func<TOwner, TValue?> getter,
-                        global::System.Action<TOwner, TValue?> setter,
-                        global::System.Text.Json.Serialization.JsonNumberHandling? numberHandling)
-                    {
-                        var values = new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<TValue>
-                        {
-                            IsProperty = true,
-                            IsPublic = true,
-                            DeclaringType = typeof(TOwner),
-                            Getter = o => getter((TOwner)o)!,
-                            Setter = (o, v) => setter((TOwner)o, v),
-                            NumberHandling = numberHandling,
-                            PropertyName = name,
-                            JsonPropertyName = jsonName,
-                        };
-                        return global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo(options, values);
-                    }
-                }
+                static global::MyApp.Outer.Middle.ProductionTokens global::Peddler.IPeddlerClient<global::MyApp.Outer.Middle.ProductionTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider) => new global::MyApp.Outer.Middle.ProductionTokens(tokenProvider);
             }
         }
     }
