@@ -3,8 +3,10 @@ using System;
 namespace Peddler;
 
 /// <summary>
-/// Run-time settings of a generated Peddler token client. A client reads them once, when it is
-/// constructed; changing them afterwards has no effect on that client.
+/// Run-time settings of a generated Peddler token client. A client copies them when it is
+/// constructed; changing this object afterwards has no effect on that client. To hand a running
+/// client new options (a rotated secret), call <see cref="PeddlerTokenProvider.UpdateOptions"/>;
+/// in a host, a change of the client's configuration does it (see <c>AddPeddlerClient</c>).
 /// </summary>
 /// <remarks><see cref="ToString"/> never prints <see cref="ClientSecret"/>.</remarks>
 public sealed class PeddlerClientOptions

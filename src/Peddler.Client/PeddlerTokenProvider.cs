@@ -21,9 +21,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private readonly Func<HttpClient>? _createHttpClient;
     private readonly TimeProvider _timeProvider;
     private readonly PeddlerClientDescriptor _descriptor;
-    private readonly PeddlerRequestSettings _settings;
-    private readonly ReadOnlyMemory<byte> _requestBody;
-    private readonly PeddlerClientDiagnostics _diagnostics;
+    private readonly Func<PeddlerRequestSettings, PeddlerClientDiagnostics>? _createDiagnostics;
+
+    // The settings in force, their encoded request body and diagnostics: replaced as one object by
+    // UpdateOptions, read once per acquisition, so an acquisition never mixes old and new settings.
+    private Config _config;
 
     // A second-level cache shared with other instances (e.g. Redis), or null; consulted only where
     // the provider would call the token endpoint.
@@ -90,28 +92,78 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _descriptor = descriptor;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _coarseClock = ReferenceEquals(_timeProvider, TimeProvider.System);
-        _settings = PeddlerRequestSettings.From(options, descriptor);
-        _requestBody = PeddlerTokenRequest.EncodeBody(_settings);
-        _diagnostics = diagnostics?.Invoke(_settings)
-            ?? new PeddlerClientDiagnostics(descriptor.ClientName, _settings.TokenEndpoint, null, null);
-        _cacheHits = _diagnostics.Instruments.CacheHits;
-        _clientTag = _diagnostics.ClientTag;
+        _createDiagnostics = diagnostics;
+        PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, descriptor);
+        _config = new Config(settings, PeddlerTokenRequest.EncodeBody(settings), CreateDiagnostics(settings));
+        _cacheHits = _config.Diagnostics.Instruments.CacheHits;
+        _clientTag = _config.Diagnostics.ClientTag;
         _sharedCache = sharedCache;
         _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
     }
 
     /// <summary>The token endpoint this provider calls: the options' override or the environment's.</summary>
-    public Uri TokenEndpoint => _settings.TokenEndpoint;
+    public Uri TokenEndpoint => Settings.TokenEndpoint;
 
     /// <summary>The scope this provider requests, with the run-time carrier id filled in.</summary>
-    public string RequestedScope => _settings.Scope;
+    public string RequestedScope => Settings.Scope;
 
     /// <summary>The compile-time description of the client this provider serves.</summary>
     public PeddlerClientDescriptor Descriptor => _descriptor;
 
-    internal PeddlerRequestSettings Settings => _settings;
+    internal PeddlerRequestSettings Settings => Volatile.Read(ref _config).Settings;
 
-    internal PeddlerClientDiagnostics Diagnostics => _diagnostics;
+    internal PeddlerClientDiagnostics Diagnostics => Volatile.Read(ref _config).Diagnostics;
+
+    /// <summary>
+    /// Hands the provider new options (a rotated secret, another client id, endpoint, carrier or
+    /// timing), used by the next token request; nothing is restarted. In a host this happens by
+    /// itself when the client's configuration changes; outside one, call it yourself.
+    /// </summary>
+    /// <param name="options">The new options, validated and copied now.</param>
+    /// <remarks>
+    /// <para>
+    /// The options are validated first: invalid ones throw and change nothing (the provider keeps
+    /// its last valid options). Valid ones replace the settings as a whole, atomically: an
+    /// acquisition uses either the old or the new settings, never a mix.
+    /// </para>
+    /// <para>
+    /// The cached token stays in service until it expires or is refused (a rotated secret does not
+    /// revoke tokens already issued), unless the scope (carrier) or token endpoint changed, which
+    /// drops it. A remembered refusal is forgotten (see <see cref="ResetRefusal"/>), and a refusal
+    /// of a request sent with older settings is retried once, at once, with the new ones.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are incomplete or invalid; the message names the setting, never the secret.</exception>
+    public void UpdateOptions(PeddlerClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, _descriptor);
+        Config previous;
+        lock (_gate)
+        {
+            previous = _config;
+            PeddlerClientDiagnostics diagnostics = settings.TokenEndpoint == previous.Settings.TokenEndpoint
+                ? previous.Diagnostics
+                : CreateDiagnostics(settings);
+            Volatile.Write(ref _config, new Config(settings, PeddlerTokenRequest.EncodeBody(settings), diagnostics));
+            _refusal = null;
+            _refusals = 0;
+            _renewalFailures = 0;
+            _renewalNotBefore = 0;
+        }
+
+        if (!string.Equals(settings.Scope, previous.Settings.Scope, StringComparison.Ordinal)
+            || settings.TokenEndpoint != previous.Settings.TokenEndpoint)
+        {
+            // A token for another carrier or from another server is not one these settings would get.
+            InvalidateLocal(null);
+        }
+    }
+
+    private PeddlerClientDiagnostics CreateDiagnostics(PeddlerRequestSettings settings) =>
+        _createDiagnostics?.Invoke(settings)
+            ?? new PeddlerClientDiagnostics(_descriptor.ClientName, settings.TokenEndpoint, null, null);
 
     internal TimeProvider TimeProvider => _timeProvider;
 
@@ -163,7 +215,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (dropped is not null && _sharedCache is not null)
         {
             // Fleet-wide: the shared cache never throws for its own failures; nothing to wait for here.
-            _ = _sharedCache.InvalidateAsync(new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, dropped, "invalidate"), dropped, CancellationToken.None);
+            _ = _sharedCache.InvalidateAsync(new PeddlerTokenCacheContext(_descriptor.ClientName, Settings, dropped, "invalidate"), dropped, CancellationToken.None);
         }
     }
 
@@ -172,8 +224,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// e.g. after the credentials were fixed on Peddler's side. Without it, a refusal
     /// (<see cref="PeddlerAuthenticationException"/>) is remembered for a back-off window of
     /// 5 seconds, doubling with each refusal in a row up to 5 minutes, during which callers get a
-    /// new exception with the same fields without a request. A token, a new provider (new
-    /// options) or, in a host, a reload of the client's options also end the window.
+    /// new exception with the same fields without a request. A token, new options
+    /// (<see cref="UpdateOptions"/>, or in a host a change of the client's configuration) also end the window.
     /// </summary>
     /// <remarks>In a host, resolve the provider as <c>[FromKeyedServices("ClientName")] PeddlerTokenProvider</c>.</remarks>
     public void ResetRefusal()
@@ -205,7 +257,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             && (rejectedToken is null || ReferenceEquals(entry.Token, rejectedToken))
             && ReferenceEquals(Interlocked.CompareExchange(ref _entry, null, entry), entry))
         {
-            _diagnostics.Invalidated(entry.Token);
+            Diagnostics.Invalidated(entry.Token);
             SignalCacheChanged();
             return entry.Token;
         }
@@ -365,7 +417,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             Run(started, Volatile.Read(ref _entry), PeddlerClientDiagnostics.CacheMissTrigger);
         }
 
-        _diagnostics.CacheMiss();
+        Diagnostics.CacheMiss();
 
         // Each caller waits on its own token; cancelling one wait leaves the shared request alone.
         return new ValueTask<PeddlerAccessToken>(shared.WaitAsync(cancellationToken));
@@ -385,32 +437,51 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private async Task RunAsync(TaskCompletionSource<PeddlerAccessToken> started, CacheEntry? replacing, string trigger)
     {
         PeddlerAccessToken token;
-        try
+        bool retried = false;
+        while (true)
         {
-            token = await AcquireAndCacheAsync(replacing, trigger).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Failed(ex, trigger);
-            started.TrySetException(ex);
+            Config config = Volatile.Read(ref _config);
+            try
+            {
+                token = await AcquireAndCacheAsync(config, replacing, trigger).ConfigureAwait(false);
+                break;
+            }
+            catch (PeddlerAuthenticationException) when (!retried && !ReferenceEquals(config, Volatile.Read(ref _config)))
+            {
+                // Refused with settings that have since been replaced (e.g. the secret was rotated
+                // while the request was on the wire): once more, at once, with the new ones.
+                retried = true;
+            }
+            catch (Exception ex)
+            {
+                Failed(ex, trigger, config);
+                started.TrySetException(ex);
 
-            // Observed here: a renewal nobody waits for must not surface as UnobservedTaskException.
-            _ = started.Task.Exception;
-            return;
+                // Observed here: a renewal nobody waits for must not surface as UnobservedTaskException.
+                _ = started.Task.Exception;
+                return;
+            }
         }
 
         started.TrySetResult(token);
     }
 
     /// <summary>Remembers a refusal, or backs renewals off while the current token is still served.</summary>
-    private void Failed(Exception failure, string trigger)
+    private void Failed(Exception failure, string trigger, Config config)
     {
         TimeSpan window = TimeSpan.Zero;
         TimeSpan backoff = TimeSpan.Zero;
         CacheEntry? served = null;
+        PeddlerClientDiagnostics diagnostics = config.Diagnostics;
         lock (_gate)
         {
             long now = _timeProvider.GetTimestamp();
+            if (!ReferenceEquals(config, _config))
+            {
+                // Failed with settings replaced since: nothing to remember about the new ones.
+                return;
+            }
+
             if (failure is PeddlerAuthenticationException refused)
             {
                 _refusals++;
@@ -420,7 +491,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             else if (_entry is { } entry && now < entry.UsableUntil)
             {
                 _renewalFailures++;
-                backoff = Hosting.PeddlerBackgroundRefresh.Backoff(_settings, _renewalFailures);
+                backoff = Hosting.PeddlerBackgroundRefresh.Backoff(config.Settings, _renewalFailures);
                 _renewalNotBefore = now + Ticks(backoff);
                 served = entry;
             }
@@ -429,12 +500,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (failure is PeddlerAuthenticationException denied)
         {
             PeddlerLog.TokenRequestsHeldBack(
-                _diagnostics.Logger, _diagnostics.TokenEndpoint, (int)denied.StatusCode, denied.Error, window, _timeProvider.GetUtcNow() + window);
+                diagnostics.Logger, diagnostics.TokenEndpoint, (int)denied.StatusCode, denied.Error, window, _timeProvider.GetUtcNow() + window);
         }
         else if (served is not null && trigger == PeddlerClientDiagnostics.RefreshWindowTrigger)
         {
             PeddlerLog.RefreshWindowRenewalFailed(
-                _diagnostics.Logger, served.Token.Fingerprint, PeddlerClientDiagnostics.ErrorType(failure), WallClock(served.UsableUntil), backoff);
+                diagnostics.Logger, served.Token.Fingerprint, PeddlerClientDiagnostics.ErrorType(failure), WallClock(served.UsableUntil), backoff);
         }
     }
 
@@ -451,18 +522,18 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <summary>The longest back-off window after refusals in a row: 5 minutes.</summary>
     internal static readonly TimeSpan LongestRefusalWindow = TimeSpan.FromMinutes(5);
 
-    private async Task<PeddlerAccessToken> AcquireAndCacheAsync(CacheEntry? replacing, string trigger)
+    private async Task<PeddlerAccessToken> AcquireAndCacheAsync(Config config, CacheEntry? replacing, string trigger)
     {
         long startedAt = _timeProvider.GetTimestamp();
         PeddlerAccessToken token;
         if (_sharedCache is null)
         {
-            token = await RequestTokenAsync(trigger).ConfigureAwait(false);
+            token = await RequestTokenAsync(config, trigger).ConfigureAwait(false);
         }
         else
         {
-            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, replacing?.Token, trigger);
-            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(trigger), CancellationToken.None).ConfigureAwait(false);
+            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, config.Settings, replacing?.Token, trigger);
+            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(config, trigger), CancellationToken.None).ConfigureAwait(false);
         }
 
         // A shared cache may hand back anything: bound it like a response.
@@ -477,7 +548,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         }
 
         TimeSpan skew = PeddlerRequestSettings.ClockSkew < lifetime / 4 ? PeddlerRequestSettings.ClockSkew : lifetime / 4;
-        TimeSpan margin = _settings.RefreshMargin < lifetime / 2 ? _settings.RefreshMargin : lifetime / 2;
+        TimeSpan margin = config.Settings.RefreshMargin < lifetime / 2 ? config.Settings.RefreshMargin : lifetime / 2;
         if (margin < skew)
         {
             margin = skew;
@@ -507,8 +578,18 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
     private DateTimeOffset WallClock(long timestamp) => _timeProvider.GetUtcNow() + Span(timestamp - _timeProvider.GetTimestamp());
 
-    private Task<PeddlerAccessToken> RequestTokenAsync(string trigger) =>
-        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), _settings, _descriptor, _requestBody, _timeProvider, _diagnostics, trigger);
+    private Task<PeddlerAccessToken> RequestTokenAsync(Config config, string trigger) =>
+        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), config.Settings, _descriptor, config.RequestBody, _timeProvider, config.Diagnostics, trigger);
+
+    /// <summary>One generation of settings: the validated options, their encoded form body and diagnostics.</summary>
+    private sealed class Config(PeddlerRequestSettings settings, ReadOnlyMemory<byte> requestBody, PeddlerClientDiagnostics diagnostics)
+    {
+        public PeddlerRequestSettings Settings { get; } = settings;
+
+        public ReadOnlyMemory<byte> RequestBody { get; } = requestBody;
+
+        public PeddlerClientDiagnostics Diagnostics { get; } = diagnostics;
+    }
 
     /// <summary>A cached token and when it is renewed.</summary>
     internal sealed class CacheEntry(PeddlerAccessToken token, long requestedAt, long refreshAt, long refreshAtTickCount, long usableUntil)
