@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.Net.Http;
@@ -6,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Peddler.Caching;
 using Peddler.Diagnostics;
+using Peddler.Internal;
 
 namespace Peddler;
 
@@ -22,6 +24,14 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private readonly TimeProvider _timeProvider;
     private readonly PeddlerClientDescriptor _descriptor;
     private readonly Func<PeddlerRequestSettings, PeddlerClientDiagnostics>? _createDiagnostics;
+
+    // Run-time carriers: the provider they were made by (null on a client's own provider), its
+    // carrier id, and on the client's own provider the carriers by id (a lock-free read per lookup).
+    private readonly PeddlerTokenProvider? _parent;
+    private readonly string? _carrierId;
+    private readonly ConcurrentDictionary<string, PeddlerTokenProvider>? _carriers;
+    private long _lastLookup;
+    private long _nextSweep;
 
     // The settings in force, their encoded request body and diagnostics: replaced as one object by
     // UpdateOptions, read once per acquisition, so an acquisition never mixes old and new settings.
@@ -99,6 +109,27 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _clientTag = _config.Diagnostics.ClientTag;
         _sharedCache = sharedCache;
         _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
+        if (PeddlerScopes.Split(descriptor.Scopes).Contains(PeddlerScopes.CarrierIdPlaceholder))
+        {
+            _carriers = new ConcurrentDictionary<string, PeddlerTokenProvider>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>One carrier's provider: its own cache, single-flight and refresh; the parent's HTTP client, options and diagnostics.</summary>
+    private PeddlerTokenProvider(PeddlerTokenProvider parent, string carrierId)
+    {
+        _parent = parent;
+        _carrierId = carrierId;
+        _httpClient = parent._httpClient;
+        _createHttpClient = parent._createHttpClient;
+        _descriptor = parent._descriptor;
+        _timeProvider = parent._timeProvider;
+        _coarseClock = parent._coarseClock;
+        _createDiagnostics = parent._createDiagnostics;
+        _cacheHits = parent._cacheHits;
+        _clientTag = parent._clientTag;
+        _config = Derive(Volatile.Read(ref parent._config));
+        _lastLookup = Environment.TickCount64;
     }
 
     /// <summary>The token endpoint this provider calls: the options' override or the environment's.</summary>
@@ -110,9 +141,128 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <summary>The compile-time description of the client this provider serves.</summary>
     public PeddlerClientDescriptor Descriptor => _descriptor;
 
-    internal PeddlerRequestSettings Settings => Volatile.Read(ref _config).Settings;
+    internal PeddlerRequestSettings Settings => CurrentConfig().Settings;
 
-    internal PeddlerClientDiagnostics Diagnostics => Volatile.Read(ref _config).Diagnostics;
+    internal PeddlerClientDiagnostics Diagnostics => CurrentConfig().Diagnostics;
+
+    /// <summary>How many run-time carriers are kept now (see <see cref="ForCarrier"/>).</summary>
+    internal int CarrierCount => _carriers?.Count ?? 0;
+
+    /// <summary>
+    /// The token client of <paramref name="carrierId"/>, for a client whose <c>Scopes</c> contain
+    /// <c>{CarrierId}</c>: it requests the scope with that carrier filled in, and has its own cached
+    /// token, single-flight and refresh window; it shares this provider's HTTP client, options
+    /// (and their rotation, <see cref="UpdateOptions"/>), logs and metrics (metrics carry no carrier tag).
+    /// </summary>
+    /// <param name="carrierId">The carrier id: a scope token (printable ASCII without spaces, quotes or backslashes).</param>
+    /// <returns>The carrier's client; the same instance for the same id while it is kept.</returns>
+    /// <remarks>
+    /// A lookup of a known carrier is a lock-free dictionary read. At most
+    /// <see cref="PeddlerClientOptions.MaxCarriers"/> carriers (default 10,000) are kept; a carrier
+    /// not looked up for <see cref="PeddlerClientOptions.CarrierIdleTimeout"/> (default 1 hour) is
+    /// evicted, checked lazily on lookups. Eviction only forgets the carrier here: a client already
+    /// handed out keeps working (its cached token included) for whoever holds it.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="carrierId"/> is not a valid scope token.</exception>
+    /// <exception cref="InvalidOperationException">The client's <c>Scopes</c> fix the carrier (no <c>{CarrierId}</c>).</exception>
+    public IPeddlerTokenClient ForCarrier(string carrierId)
+    {
+        ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers ?? throw NoRunTimeCarrier();
+        ArgumentNullException.ThrowIfNull(carrierId);
+        long now = Environment.TickCount64;
+        if (carriers.TryGetValue(carrierId, out PeddlerTokenProvider? carrier))
+        {
+            // One write a second at most: lookups of a hot carrier do not fight over its cache line.
+            if (now - carrier._lastLookup >= 1000)
+            {
+                Volatile.Write(ref carrier._lastLookup, now);
+            }
+
+            if (now >= Volatile.Read(ref _nextSweep))
+            {
+                Sweep(now, capacity: false);
+            }
+
+            return carrier;
+        }
+
+        return AddCarrier(carriers, carrierId, now);
+    }
+
+    private PeddlerTokenProvider AddCarrier(ConcurrentDictionary<string, PeddlerTokenProvider> carriers, string carrierId, long now)
+    {
+        if (!PeddlerScopes.IsScopeToken(carrierId))
+        {
+            throw new ArgumentException(
+                $"{_descriptor.ClientName}: the carrier id '{carrierId}' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).",
+                nameof(carrierId));
+        }
+
+        if (carriers.Count >= Settings.MaxCarriers)
+        {
+            Sweep(now, capacity: true);
+        }
+
+        return carriers.GetOrAdd(carrierId, static (id, parent) => new PeddlerTokenProvider(parent, id), this);
+    }
+
+    /// <summary>Evicts idle carriers; at capacity also the least recently looked-up tenth.</summary>
+    private void Sweep(long now, bool capacity)
+    {
+        PeddlerRequestSettings settings = Settings;
+        long idle = (long)settings.CarrierIdleTimeout.TotalMilliseconds;
+        Volatile.Write(ref _nextSweep, now + Math.Clamp(idle / 4, 1000, 60_000));
+        ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers!;
+        foreach (KeyValuePair<string, PeddlerTokenProvider> pair in carriers)
+        {
+            if (now - Volatile.Read(ref pair.Value._lastLookup) > idle)
+            {
+                carriers.TryRemove(pair);
+            }
+        }
+
+        if (capacity && carriers.Count >= settings.MaxCarriers)
+        {
+            KeyValuePair<string, PeddlerTokenProvider>[] all = carriers.ToArray();
+            Array.Sort(all, static (a, b) => Volatile.Read(ref a.Value._lastLookup).CompareTo(Volatile.Read(ref b.Value._lastLookup)));
+            for (int i = 0; i < Math.Max(1, all.Length / 10); i++)
+            {
+                carriers.TryRemove(all[i]);
+            }
+        }
+    }
+
+    private InvalidOperationException NoRunTimeCarrier() => new(
+        _parent is null
+            ? $"{_descriptor.ClientName}: ForCarrier needs Scopes with {PeddlerScopes.CarrierIdPlaceholder}; this client's Scopes '{_descriptor.Scopes}' fix the carrier at compile time."
+            : $"{_descriptor.ClientName}: this is already carrier '{_carrierId}''s client; call ForCarrier on the client's own provider.");
+
+    /// <summary>The settings in force: on a carrier's provider, derived again when the parent's options changed.</summary>
+    private Config CurrentConfig()
+    {
+        Config mine = Volatile.Read(ref _config);
+        if (_parent is null)
+        {
+            return mine;
+        }
+
+        Config root = Volatile.Read(ref _parent._config);
+        if (ReferenceEquals(mine.Root, root))
+        {
+            return mine;
+        }
+
+        // Races are harmless: an older derivation written last is derived again on the next read.
+        Config derived = Derive(root);
+        Volatile.Write(ref _config, derived);
+        return derived;
+    }
+
+    private Config Derive(Config root)
+    {
+        PeddlerRequestSettings settings = root.Settings.WithCarrier(_carrierId!);
+        return new Config(settings, PeddlerTokenRequest.EncodeBody(settings), root.Diagnostics, root);
+    }
 
     /// <summary>
     /// Hands the provider new options (a rotated secret, another client id, endpoint, carrier or
@@ -138,6 +288,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     public void UpdateOptions(PeddlerClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (_parent is not null)
+        {
+            throw new InvalidOperationException($"{_descriptor.ClientName}: carrier '{_carrierId}' follows the options of the client's own provider; update those.");
+        }
+
         PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, _descriptor);
         Config previous;
         lock (_gate)
@@ -158,6 +313,14 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         {
             // A token for another carrier or from another server is not one these settings would get.
             InvalidateLocal(null);
+        }
+
+        if (settings.TokenEndpoint != previous.Settings.TokenEndpoint && _carriers is not null)
+        {
+            foreach (PeddlerTokenProvider carrier in _carriers.Values)
+            {
+                carrier.InvalidateLocal(null);
+            }
         }
     }
 
@@ -245,7 +408,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             lock (_gate)
             {
                 long now = _timeProvider.GetTimestamp();
-                return _refusal is { } refusal && now < refusal.Until ? _timeProvider.GetUtcNow() + Span(refusal.Until - now) : null;
+                return Refused(now, out Refusal refusal) ? _timeProvider.GetUtcNow() + Span(refusal.Until - now) : null;
             }
         }
     }
@@ -312,7 +475,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             }
 
             long now = _timeProvider.GetTimestamp();
-            if (_refusal is { } refusal && now < refusal.Until)
+            if (Refused(now, out Refusal refusal))
             {
                 heldBackFor = Span(refusal.Until - now);
                 return RefreshStart.HeldBack;
@@ -349,6 +512,13 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         return current.Task;
     }
 
+    /// <summary>Whether a refusal is in force at <paramref name="now"/>: in its window, and seen with the settings in force.</summary>
+    private bool Refused(long now, out Refusal refusal)
+    {
+        refusal = _refusal!;
+        return _refusal is not null && now < _refusal.Until && ReferenceEquals(_refusal.Config, CurrentConfig());
+    }
+
     private void SignalCacheChanged() => Interlocked.Exchange(ref _cacheChanged, null)?.TrySetResult();
 
     private ValueTask<PeddlerAccessToken> GetTokenSlow(CancellationToken cancellationToken)
@@ -356,6 +526,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<PeddlerAccessToken>(cancellationToken);
+        }
+
+        if (CurrentConfig().Settings.NeedsCarrier)
+        {
+            return ValueTask.FromException<PeddlerAccessToken>(new InvalidOperationException(
+                $"{_descriptor.ClientName}: no carrier: set CarrierId in the options or call ForCarrier(carrierId). Scopes '{_descriptor.Scopes}' need one."));
         }
 
         TaskCompletionSource<PeddlerAccessToken>? started;
@@ -374,14 +550,14 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 started = now >= entry.RefreshAt
                     && (_inflight is null || _inflight.IsCompleted)
                     && now >= _renewalNotBefore
-                    && !(_refusal is { } held && now < held.Until)
+                    && !Refused(now, out _)
                     ? StartLocked()
                     : null;
                 shared = null!;
             }
             else
             {
-                if (_refusal is { } refusal && now < refusal.Until)
+                if (Refused(now, out Refusal refusal))
                 {
                     return ValueTask.FromException<PeddlerAccessToken>(refusal.Recreate());
                 }
@@ -440,13 +616,13 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         bool retried = false;
         while (true)
         {
-            Config config = Volatile.Read(ref _config);
+            Config config = CurrentConfig();
             try
             {
                 token = await AcquireAndCacheAsync(config, replacing, trigger).ConfigureAwait(false);
                 break;
             }
-            catch (PeddlerAuthenticationException) when (!retried && !ReferenceEquals(config, Volatile.Read(ref _config)))
+            catch (PeddlerAuthenticationException) when (!retried && !ReferenceEquals(config, CurrentConfig()))
             {
                 // Refused with settings that have since been replaced (e.g. the secret was rotated
                 // while the request was on the wire): once more, at once, with the new ones.
@@ -476,7 +652,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         lock (_gate)
         {
             long now = _timeProvider.GetTimestamp();
-            if (!ReferenceEquals(config, _config))
+            if (!ReferenceEquals(config, CurrentConfig()))
             {
                 // Failed with settings replaced since: nothing to remember about the new ones.
                 return;
@@ -486,7 +662,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             {
                 _refusals++;
                 window = RefusalWindow(_refusals);
-                _refusal = new Refusal(refused, now + Ticks(window));
+                _refusal = new Refusal(refused, now + Ticks(window), config);
             }
             else if (_entry is { } entry && now < entry.UsableUntil)
             {
@@ -582,8 +758,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), config.Settings, _descriptor, config.RequestBody, _timeProvider, config.Diagnostics, trigger);
 
     /// <summary>One generation of settings: the validated options, their encoded form body and diagnostics.</summary>
-    private sealed class Config(PeddlerRequestSettings settings, ReadOnlyMemory<byte> requestBody, PeddlerClientDiagnostics diagnostics)
+    private sealed class Config(PeddlerRequestSettings settings, ReadOnlyMemory<byte> requestBody, PeddlerClientDiagnostics diagnostics, Config? root = null)
     {
+        /// <summary>On a carrier's provider, the parent's settings these were derived from.</summary>
+        public Config? Root { get; } = root;
+
         public PeddlerRequestSettings Settings { get; } = settings;
 
         public ReadOnlyMemory<byte> RequestBody { get; } = requestBody;
@@ -617,9 +796,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     }
 
     /// <summary>A remembered refusal: its fields and the timestamp its back-off window ends.</summary>
-    private sealed class Refusal(PeddlerAuthenticationException refused, long until)
+    private sealed class Refusal(PeddlerAuthenticationException refused, long until, Config config)
     {
         public long Until { get; } = until;
+
+        /// <summary>The settings refused: new options end the refusal.</summary>
+        public Config Config { get; } = config;
 
         /// <summary>A new exception with the same fields, so every caller gets its own stack trace.</summary>
         public PeddlerAuthenticationException Recreate() =>
