@@ -71,6 +71,9 @@ internal sealed class PeddlerRequestSettings
     /// <summary>Whether <see cref="Scope"/> still holds <c>{CarrierId}</c>: no carrier in options; carriers come from <c>ForCarrier</c>.</summary>
     public bool NeedsCarrier { get; private set; }
 
+    // The scopes with {CarrierId} left in, normalised: what WithCarrier fills in (whatever CarrierId the options fix).
+    private string _scopeTemplate = string.Empty;
+
     public int MaxCarriers { get; }
 
     public TimeSpan CarrierIdleTimeout { get; }
@@ -79,7 +82,7 @@ internal sealed class PeddlerRequestSettings
     public PeddlerRequestSettings WithCarrier(string carrierId)
     {
         var copy = (PeddlerRequestSettings)MemberwiseClone();
-        copy.Scope = Scope.Replace(PeddlerScopes.CarrierIdPlaceholder, carrierId, StringComparison.Ordinal);
+        copy.Scope = _scopeTemplate.Replace(PeddlerScopes.CarrierIdPlaceholder, carrierId, StringComparison.Ordinal);
         copy.NeedsCarrier = false;
         copy._sharedCacheKey = null;
         return copy;
@@ -108,7 +111,10 @@ internal sealed class PeddlerRequestSettings
 
         Uri endpoint = options.TokenEndpoint ?? descriptor.TokenEndpoint;
         string scope = ResolveScope(descriptor.Scopes, options.CarrierId, prefix);
-        return new PeddlerRequestSettings(options.ClientId!, options.ClientSecret!, endpoint, scope, options);
+        return new PeddlerRequestSettings(options.ClientId!, options.ClientSecret!, endpoint, scope, options)
+        {
+            _scopeTemplate = ResolveScope(descriptor.Scopes, null, prefix),
+        };
     }
 
     /// <summary>How a setting is named in messages when it did not come from configuration.</summary>

@@ -43,6 +43,18 @@ public class CarrierTests
     }
 
     [Fact]
+    public async Task A_client_with_a_carrier_in_its_options_still_serves_other_carriers()
+    {
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        env.Server.AddCarriers(Fake.ClientId, ["900002"]);
+        PeddlerTokenProvider provider = CreateProvider(env, o => o.CarrierId = Fake.Carrier);
+
+        Assert.Equal("DEFAULT authenticated 900001", (await provider.GetTokenAsync()).Scope);
+        Assert.Equal("DEFAULT authenticated 900002", (await provider.ForCarrier("900002").GetTokenAsync()).Scope);
+        Assert.Equal(2, env.Server.TokenRequestCount);
+    }
+
+    [Fact]
     public async Task Without_a_carrier_from_anywhere_the_call_fails_clearly_and_a_fixed_carrier_refuses_ForCarrier()
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
