@@ -129,8 +129,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _cacheHits = parent._cacheHits;
         _clientTag = parent._clientTag;
         _config = Derive(Volatile.Read(ref parent._config));
-        _lastLookup = Environment.TickCount64;
+        _lastLookup = parent.NowMilliseconds();
     }
+
+    /// <summary>Milliseconds on the monotonic clock for carrier lookups: the coarse system clock, or the given TimeProvider's.</summary>
+    private long NowMilliseconds() =>
+        _coarseClock ? Environment.TickCount64 : (long)(_timeProvider.GetTimestamp() * 1000.0 / _timeProvider.TimestampFrequency);
 
     /// <summary>The token endpoint this provider calls: the options' override or the environment's.</summary>
     public Uri TokenEndpoint => Settings.TokenEndpoint;
@@ -169,7 +173,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     {
         ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers ?? throw NoRunTimeCarrier();
         ArgumentNullException.ThrowIfNull(carrierId);
-        long now = Environment.TickCount64;
+        long now = NowMilliseconds();
         if (carriers.TryGetValue(carrierId, out PeddlerTokenProvider? carrier))
         {
             // One write a second at most: lookups of a hot carrier do not fight over its cache line.
@@ -198,9 +202,10 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 nameof(carrierId));
         }
 
-        if (carriers.Count >= Settings.MaxCarriers)
+        bool full = carriers.Count >= Settings.MaxCarriers;
+        if (full || now >= Volatile.Read(ref _nextSweep))
         {
-            Sweep(now, capacity: true);
+            Sweep(now, full);
         }
 
         return carriers.GetOrAdd(carrierId, static (id, parent) => new PeddlerTokenProvider(parent, id), this);

@@ -125,6 +125,30 @@ public class CarrierTests
     }
 
     [Fact]
+    public async Task A_carrier_idle_longer_than_CarrierIdleTimeout_is_evicted_on_a_later_lookup_and_its_holder_keeps_working()
+    {
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        env.Server.AddCarriers(Fake.ClientId, ["900002"]);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        PeddlerClientOptions options = env.Options();
+        options.CarrierIdleTimeout = TimeSpan.FromMinutes(1);
+        var provider = new PeddlerTokenProvider(env.Http, options, ConfiguredCarrierTokens.Descriptor, time);
+        IPeddlerTokenClient held = provider.ForCarrier("900001");
+        PeddlerAccessToken first = await held.GetTokenAsync();
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Same(held, provider.ForCarrier("900001"));
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        provider.ForCarrier("900002");
+
+        Assert.Equal(1, provider.CarrierCount);
+        Assert.Same(first, Clients.WithoutWaiting(held.GetTokenAsync()));
+        Assert.NotSame(held, provider.ForCarrier("900001"));
+        Assert.Equal(1, env.Server.TokenRequestCount);
+    }
+
+    [Fact]
     public async Task Carriers_follow_the_rotation_of_their_clients_options()
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
