@@ -27,6 +27,10 @@ public sealed class PeddlerAccessTokenHandler : DelegatingHandler
     private readonly IPeddlerTokenClient _tokenClient;
     private readonly ILogger _logger;
 
+    // Per-request carriers: the client's own provider and an optional selector; null without.
+    private readonly PeddlerTokenProvider? _carriers;
+    private readonly Func<HttpRequestMessage, string?>? _selectCarrier;
+
     /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> before use outside IHttpClientFactory.</summary>
     /// <param name="tokenClient">The token client whose tokens are sent.</param>
     public PeddlerAccessTokenHandler(IPeddlerTokenClient tokenClient)
@@ -44,11 +48,35 @@ public sealed class PeddlerAccessTokenHandler : DelegatingHandler
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// A handler that picks the carrier per request: <see cref="PeddlerRequestOptions.CarrierId"/>
+    /// in the request's options, else <paramref name="selectCarrier"/>'s answer, else
+    /// <paramref name="tokenClient"/> itself; a carrier's token comes from <see cref="PeddlerTokenProvider.ForCarrier"/>.
+    /// </summary>
+    internal PeddlerAccessTokenHandler(IPeddlerTokenClient tokenClient, ILogger? logger, PeddlerTokenProvider carriers, Func<HttpRequestMessage, string?>? selectCarrier)
+        : this(tokenClient, logger)
+    {
+        _carriers = carriers;
+        _selectCarrier = selectCarrier;
+    }
+
+    private IPeddlerTokenClient TokenClientFor(HttpRequestMessage request)
+    {
+        if (_carriers is null)
+        {
+            return _tokenClient;
+        }
+
+        string? carrierId = request.Options.TryGetValue(PeddlerRequestOptions.CarrierId, out string? chosen) ? chosen : _selectCarrier?.Invoke(request);
+        return string.IsNullOrEmpty(carrierId) ? _tokenClient : _carriers.ForCarrier(carrierId);
+    }
+
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        PeddlerAccessToken token = await _tokenClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        IPeddlerTokenClient tokenClient = TokenClientFor(request);
+        PeddlerAccessToken token = await tokenClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
@@ -57,7 +85,7 @@ public sealed class PeddlerAccessTokenHandler : DelegatingHandler
         }
 
         // Drop only the token the API refused: concurrent 401s for one token cause one renewal.
-        _tokenClient.InvalidateToken(token);
+        tokenClient.InvalidateToken(token);
         if (!CanResend(request.Content))
         {
             if (_logger.IsEnabled(LogLevel.Warning))
@@ -69,7 +97,7 @@ public sealed class PeddlerAccessTokenHandler : DelegatingHandler
             return response;
         }
 
-        PeddlerAccessToken fresh = await _tokenClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        PeddlerAccessToken fresh = await tokenClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         if (ReferenceEquals(fresh, token) || fresh.AccessToken == token.AccessToken)
         {
             // The client has no other token to offer: retrying would repeat the same request.

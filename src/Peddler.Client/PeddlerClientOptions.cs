@@ -3,8 +3,10 @@ using System;
 namespace Peddler;
 
 /// <summary>
-/// Run-time settings of a generated Peddler token client. A client reads them once, when it is
-/// constructed; changing them afterwards has no effect on that client.
+/// Run-time settings of a generated Peddler token client. A client copies them when it is
+/// constructed; changing this object afterwards has no effect on that client. To hand a running
+/// client new options (a rotated secret), call <see cref="PeddlerTokenProvider.UpdateOptions"/>;
+/// in a host, a change of the client's configuration does it (see <c>AddPeddlerClient</c>).
 /// </summary>
 /// <remarks><see cref="ToString"/> never prints <see cref="ClientSecret"/>.</remarks>
 public sealed class PeddlerClientOptions
@@ -27,9 +29,25 @@ public sealed class PeddlerClientOptions
 
     /// <summary>
     /// The carrier id, for clients whose <c>Scopes</c> contain the <c>{CarrierId}</c>
-    /// placeholder (carrier configured per deployment). Must be empty otherwise.
+    /// placeholder (carrier configured per deployment). Must be empty otherwise. May stay empty
+    /// when the carriers come per call (<see cref="PeddlerTokenProvider.ForCarrier"/>); the
+    /// client's own <c>GetTokenAsync</c> then throws <see cref="InvalidOperationException"/>.
     /// </summary>
     public string? CarrierId { get; set; }
+
+    /// <summary>
+    /// How many carriers <see cref="PeddlerTokenProvider.ForCarrier"/> keeps (each with its cached
+    /// token). Default 10,000. When a new carrier would exceed it, idle carriers are evicted first,
+    /// then the least recently looked-up tenth.
+    /// </summary>
+    public int MaxCarriers { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a carrier may go without a <see cref="PeddlerTokenProvider.ForCarrier"/> lookup
+    /// before it is evicted (checked lazily, on lookups). Default 1 hour. An evicted carrier's
+    /// client keeps working for whoever holds it; the next lookup creates a new one.
+    /// </summary>
+    public TimeSpan CarrierIdleTimeout { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// How long before <see cref="PeddlerAccessToken.ExpiresAt"/> a cached token starts being

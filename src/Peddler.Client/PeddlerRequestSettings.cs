@@ -12,6 +12,9 @@ internal sealed class PeddlerRequestSettings
 {
     private PeddlerRequestSettings(string clientId, string clientSecret, Uri tokenEndpoint, string scope, PeddlerClientOptions options)
     {
+        NeedsCarrier = scope.Contains(PeddlerScopes.CarrierIdPlaceholder, StringComparison.Ordinal);
+        MaxCarriers = options.MaxCarriers;
+        CarrierIdleTimeout = options.CarrierIdleTimeout;
         ClientId = clientId;
         ClientSecret = clientSecret;
         TokenEndpoint = tokenEndpoint;
@@ -45,7 +48,7 @@ internal sealed class PeddlerRequestSettings
 
     public Uri TokenEndpoint { get; }
 
-    public string Scope { get; }
+    public string Scope { get; private set; }
 
     public TimeSpan RefreshMargin { get; }
 
@@ -64,6 +67,26 @@ internal sealed class PeddlerRequestSettings
     public TimeSpan AttemptTimeout { get; }
 
     public int MaxResponseSize { get; }
+
+    /// <summary>Whether <see cref="Scope"/> still holds <c>{CarrierId}</c>: no carrier in options; carriers come from <c>ForCarrier</c>.</summary>
+    public bool NeedsCarrier { get; private set; }
+
+    // The scopes with {CarrierId} left in, normalised: what WithCarrier fills in (whatever CarrierId the options fix).
+    private string _scopeTemplate = string.Empty;
+
+    public int MaxCarriers { get; }
+
+    public TimeSpan CarrierIdleTimeout { get; }
+
+    /// <summary>A copy for <paramref name="carrierId"/> (a valid scope token): the template's <c>{CarrierId}</c> filled in.</summary>
+    public PeddlerRequestSettings WithCarrier(string carrierId)
+    {
+        var copy = (PeddlerRequestSettings)MemberwiseClone();
+        copy.Scope = _scopeTemplate.Replace(PeddlerScopes.CarrierIdPlaceholder, carrierId, StringComparison.Ordinal);
+        copy.NeedsCarrier = false;
+        copy._sharedCacheKey = null;
+        return copy;
+    }
 
     private string? _sharedCacheKey;
 
@@ -88,7 +111,10 @@ internal sealed class PeddlerRequestSettings
 
         Uri endpoint = options.TokenEndpoint ?? descriptor.TokenEndpoint;
         string scope = ResolveScope(descriptor.Scopes, options.CarrierId, prefix);
-        return new PeddlerRequestSettings(options.ClientId!, options.ClientSecret!, endpoint, scope, options);
+        return new PeddlerRequestSettings(options.ClientId!, options.ClientSecret!, endpoint, scope, options)
+        {
+            _scopeTemplate = ResolveScope(descriptor.Scopes, null, prefix),
+        };
     }
 
     /// <summary>How a setting is named in messages when it did not come from configuration.</summary>
@@ -144,7 +170,9 @@ internal sealed class PeddlerRequestSettings
             || (options.Timeout > TimeSpan.FromMilliseconds(uint.MaxValue - 1)
                 && Add($"{key(nameof(options.Timeout))} must be at most 49 days.", nameof(options.Timeout)))
             || ((options.MaxResponseSize < 1024 || options.MaxResponseSize > MaxResponseSizeLimit)
-                && Add($"{key(nameof(options.MaxResponseSize))} must be between 1024 bytes and 64 MiB.", nameof(options.MaxResponseSize))))
+                && Add($"{key(nameof(options.MaxResponseSize))} must be between 1024 bytes and 64 MiB.", nameof(options.MaxResponseSize)))
+            || (options.MaxCarriers < 1 && Add($"{key(nameof(options.MaxCarriers))} must be positive.", nameof(options.MaxCarriers)))
+            || (options.CarrierIdleTimeout <= TimeSpan.Zero && Add($"{key(nameof(options.CarrierIdleTimeout))} must be positive.", nameof(options.CarrierIdleTimeout))))
         {
             return problems;
         }
@@ -190,12 +218,8 @@ internal sealed class PeddlerRequestSettings
         List<string> tokens = PeddlerScopes.Split(template);
         if (tokens.Contains(PeddlerScopes.CarrierIdPlaceholder))
         {
-            if (string.IsNullOrWhiteSpace(carrierId))
-            {
-                return $"{key} is required: the client's Scopes '{template}' take the carrier id from it.";
-            }
-
-            if (!PeddlerScopes.IsScopeToken(carrierId))
+            // No carrier in options is legal: the carriers come per call (ForCarrier).
+            if (!string.IsNullOrEmpty(carrierId) && !PeddlerScopes.IsScopeToken(carrierId))
             {
                 return $"{key} '{carrierId}' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).";
             }
@@ -221,7 +245,7 @@ internal sealed class PeddlerRequestSettings
         List<string> tokens = PeddlerScopes.Split(template);
         for (int i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i] == PeddlerScopes.CarrierIdPlaceholder)
+            if (tokens[i] == PeddlerScopes.CarrierIdPlaceholder && !string.IsNullOrEmpty(carrierId))
             {
                 tokens[i] = carrierId!;
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.Net.Http;
@@ -6,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Peddler.Caching;
 using Peddler.Diagnostics;
+using Peddler.Internal;
 
 namespace Peddler;
 
@@ -21,9 +23,19 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private readonly Func<HttpClient>? _createHttpClient;
     private readonly TimeProvider _timeProvider;
     private readonly PeddlerClientDescriptor _descriptor;
-    private readonly PeddlerRequestSettings _settings;
-    private readonly ReadOnlyMemory<byte> _requestBody;
-    private readonly PeddlerClientDiagnostics _diagnostics;
+    private readonly Func<PeddlerRequestSettings, PeddlerClientDiagnostics>? _createDiagnostics;
+
+    // Run-time carriers: the provider they were made by (null on a client's own provider), its
+    // carrier id, and on the client's own provider the carriers by id (a lock-free read per lookup).
+    private readonly PeddlerTokenProvider? _parent;
+    private readonly string? _carrierId;
+    private readonly ConcurrentDictionary<string, PeddlerTokenProvider>? _carriers;
+    private long _lastLookup;
+    private long _nextSweep;
+
+    // The settings in force, their encoded request body and diagnostics: replaced as one object by
+    // UpdateOptions, read once per acquisition, so an acquisition never mixes old and new settings.
+    private Config _config;
 
     // A second-level cache shared with other instances (e.g. Redis), or null; consulted only where
     // the provider would call the token endpoint.
@@ -90,28 +102,236 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _descriptor = descriptor;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _coarseClock = ReferenceEquals(_timeProvider, TimeProvider.System);
-        _settings = PeddlerRequestSettings.From(options, descriptor);
-        _requestBody = PeddlerTokenRequest.EncodeBody(_settings);
-        _diagnostics = diagnostics?.Invoke(_settings)
-            ?? new PeddlerClientDiagnostics(descriptor.ClientName, _settings.TokenEndpoint, null, null);
-        _cacheHits = _diagnostics.Instruments.CacheHits;
-        _clientTag = _diagnostics.ClientTag;
+        _createDiagnostics = diagnostics;
+        PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, descriptor);
+        _config = new Config(settings, PeddlerTokenRequest.EncodeBody(settings), CreateDiagnostics(settings));
+        _cacheHits = _config.Diagnostics.Instruments.CacheHits;
+        _clientTag = _config.Diagnostics.ClientTag;
         _sharedCache = sharedCache;
         _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
+        if (PeddlerScopes.Split(descriptor.Scopes).Contains(PeddlerScopes.CarrierIdPlaceholder))
+        {
+            _carriers = new ConcurrentDictionary<string, PeddlerTokenProvider>(StringComparer.Ordinal);
+        }
     }
 
+    /// <summary>One carrier's provider: its own cache, single-flight and refresh; the parent's HTTP client, options and diagnostics.</summary>
+    private PeddlerTokenProvider(PeddlerTokenProvider parent, string carrierId)
+    {
+        _parent = parent;
+        _carrierId = carrierId;
+        _httpClient = parent._httpClient;
+        _createHttpClient = parent._createHttpClient;
+        _descriptor = parent._descriptor;
+        _timeProvider = parent._timeProvider;
+        _coarseClock = parent._coarseClock;
+        _createDiagnostics = parent._createDiagnostics;
+        _cacheHits = parent._cacheHits;
+        _clientTag = parent._clientTag;
+        _config = Derive(Volatile.Read(ref parent._config));
+        _lastLookup = parent.NowMilliseconds();
+    }
+
+    /// <summary>Milliseconds on the monotonic clock for carrier lookups: the coarse system clock, or the given TimeProvider's.</summary>
+    private long NowMilliseconds() =>
+        _coarseClock ? Environment.TickCount64 : (long)(_timeProvider.GetTimestamp() * 1000.0 / _timeProvider.TimestampFrequency);
+
     /// <summary>The token endpoint this provider calls: the options' override or the environment's.</summary>
-    public Uri TokenEndpoint => _settings.TokenEndpoint;
+    public Uri TokenEndpoint => Settings.TokenEndpoint;
 
     /// <summary>The scope this provider requests, with the run-time carrier id filled in.</summary>
-    public string RequestedScope => _settings.Scope;
+    public string RequestedScope => Settings.Scope;
 
     /// <summary>The compile-time description of the client this provider serves.</summary>
     public PeddlerClientDescriptor Descriptor => _descriptor;
 
-    internal PeddlerRequestSettings Settings => _settings;
+    internal PeddlerRequestSettings Settings => CurrentConfig().Settings;
 
-    internal PeddlerClientDiagnostics Diagnostics => _diagnostics;
+    internal PeddlerClientDiagnostics Diagnostics => CurrentConfig().Diagnostics;
+
+    /// <summary>How many run-time carriers are kept now (see <see cref="ForCarrier"/>).</summary>
+    internal int CarrierCount => _carriers?.Count ?? 0;
+
+    /// <summary>
+    /// The token client of <paramref name="carrierId"/>, for a client whose <c>Scopes</c> contain
+    /// <c>{CarrierId}</c>: it requests the scope with that carrier filled in, and has its own cached
+    /// token, single-flight and refresh window; it shares this provider's HTTP client, options
+    /// (and their rotation, <see cref="UpdateOptions"/>), logs and metrics (metrics carry no carrier tag).
+    /// </summary>
+    /// <param name="carrierId">The carrier id: a scope token (printable ASCII without spaces, quotes or backslashes).</param>
+    /// <returns>The carrier's client; the same instance for the same id while it is kept.</returns>
+    /// <remarks>
+    /// A lookup of a known carrier is a lock-free dictionary read. At most
+    /// <see cref="PeddlerClientOptions.MaxCarriers"/> carriers (default 10,000) are kept; a carrier
+    /// not looked up for <see cref="PeddlerClientOptions.CarrierIdleTimeout"/> (default 1 hour) is
+    /// evicted, checked lazily on lookups. Eviction only forgets the carrier here: a client already
+    /// handed out keeps working (its cached token included) for whoever holds it.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="carrierId"/> is not a valid scope token.</exception>
+    /// <exception cref="InvalidOperationException">The client's <c>Scopes</c> fix the carrier (no <c>{CarrierId}</c>).</exception>
+    public IPeddlerTokenClient ForCarrier(string carrierId)
+    {
+        ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers ?? throw NoRunTimeCarrier();
+        ArgumentNullException.ThrowIfNull(carrierId);
+        long now = NowMilliseconds();
+        if (carriers.TryGetValue(carrierId, out PeddlerTokenProvider? carrier))
+        {
+            // One write a second at most: lookups of a hot carrier do not fight over its cache line.
+            if (now - carrier._lastLookup >= 1000)
+            {
+                Volatile.Write(ref carrier._lastLookup, now);
+            }
+
+            if (now >= Volatile.Read(ref _nextSweep))
+            {
+                Sweep(now, capacity: false);
+            }
+
+            return carrier;
+        }
+
+        return AddCarrier(carriers, carrierId, now);
+    }
+
+    private PeddlerTokenProvider AddCarrier(ConcurrentDictionary<string, PeddlerTokenProvider> carriers, string carrierId, long now)
+    {
+        if (!PeddlerScopes.IsScopeToken(carrierId))
+        {
+            throw new ArgumentException(
+                $"{_descriptor.ClientName}: the carrier id '{carrierId}' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).",
+                nameof(carrierId));
+        }
+
+        bool full = carriers.Count >= Settings.MaxCarriers;
+        if (full || now >= Volatile.Read(ref _nextSweep))
+        {
+            Sweep(now, full);
+        }
+
+        return carriers.GetOrAdd(carrierId, static (id, parent) => new PeddlerTokenProvider(parent, id), this);
+    }
+
+    /// <summary>Evicts idle carriers; at capacity also the least recently looked-up tenth.</summary>
+    private void Sweep(long now, bool capacity)
+    {
+        PeddlerRequestSettings settings = Settings;
+        long idle = (long)settings.CarrierIdleTimeout.TotalMilliseconds;
+        Volatile.Write(ref _nextSweep, now + Math.Clamp(idle / 4, 1000, 60_000));
+        ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers!;
+        foreach (KeyValuePair<string, PeddlerTokenProvider> pair in carriers)
+        {
+            if (now - Volatile.Read(ref pair.Value._lastLookup) > idle)
+            {
+                carriers.TryRemove(pair);
+            }
+        }
+
+        if (capacity && carriers.Count >= settings.MaxCarriers)
+        {
+            KeyValuePair<string, PeddlerTokenProvider>[] all = carriers.ToArray();
+            Array.Sort(all, static (a, b) => Volatile.Read(ref a.Value._lastLookup).CompareTo(Volatile.Read(ref b.Value._lastLookup)));
+            for (int i = 0; i < Math.Max(1, all.Length / 10); i++)
+            {
+                carriers.TryRemove(all[i]);
+            }
+        }
+    }
+
+    private InvalidOperationException NoRunTimeCarrier() => new(
+        _parent is null
+            ? $"{_descriptor.ClientName}: ForCarrier needs Scopes with {PeddlerScopes.CarrierIdPlaceholder}; this client's Scopes '{_descriptor.Scopes}' fix the carrier at compile time."
+            : $"{_descriptor.ClientName}: this is already carrier '{_carrierId}''s client; call ForCarrier on the client's own provider.");
+
+    /// <summary>The settings in force: on a carrier's provider, derived again when the parent's options changed.</summary>
+    private Config CurrentConfig()
+    {
+        Config mine = Volatile.Read(ref _config);
+        if (_parent is null)
+        {
+            return mine;
+        }
+
+        Config root = Volatile.Read(ref _parent._config);
+        if (ReferenceEquals(mine.Root, root))
+        {
+            return mine;
+        }
+
+        // Races are harmless: an older derivation written last is derived again on the next read.
+        Config derived = Derive(root);
+        Volatile.Write(ref _config, derived);
+        return derived;
+    }
+
+    private Config Derive(Config root)
+    {
+        PeddlerRequestSettings settings = root.Settings.WithCarrier(_carrierId!);
+        return new Config(settings, PeddlerTokenRequest.EncodeBody(settings), root.Diagnostics, root);
+    }
+
+    /// <summary>
+    /// Hands the provider new options (a rotated secret, another client id, endpoint, carrier or
+    /// timing), used by the next token request; nothing is restarted. In a host this happens by
+    /// itself when the client's configuration changes; outside one, call it yourself.
+    /// </summary>
+    /// <param name="options">The new options, validated and copied now.</param>
+    /// <remarks>
+    /// <para>
+    /// The options are validated first: invalid ones throw and change nothing (the provider keeps
+    /// its last valid options). Valid ones replace the settings as a whole, atomically: an
+    /// acquisition uses either the old or the new settings, never a mix.
+    /// </para>
+    /// <para>
+    /// The cached token stays in service until it expires or is refused (a rotated secret does not
+    /// revoke tokens already issued), unless the scope (carrier) or token endpoint changed, which
+    /// drops it. A remembered refusal is forgotten (see <see cref="ResetRefusal"/>), and a refusal
+    /// of a request sent with older settings is retried once, at once, with the new ones.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are incomplete or invalid; the message names the setting, never the secret.</exception>
+    public void UpdateOptions(PeddlerClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (_parent is not null)
+        {
+            throw new InvalidOperationException($"{_descriptor.ClientName}: carrier '{_carrierId}' follows the options of the client's own provider; update those.");
+        }
+
+        PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, _descriptor);
+        Config previous;
+        lock (_gate)
+        {
+            previous = _config;
+            PeddlerClientDiagnostics diagnostics = settings.TokenEndpoint == previous.Settings.TokenEndpoint
+                ? previous.Diagnostics
+                : CreateDiagnostics(settings);
+            Volatile.Write(ref _config, new Config(settings, PeddlerTokenRequest.EncodeBody(settings), diagnostics));
+            _refusal = null;
+            _refusals = 0;
+            _renewalFailures = 0;
+            _renewalNotBefore = 0;
+        }
+
+        if (!string.Equals(settings.Scope, previous.Settings.Scope, StringComparison.Ordinal)
+            || settings.TokenEndpoint != previous.Settings.TokenEndpoint)
+        {
+            // A token for another carrier or from another server is not one these settings would get.
+            InvalidateLocal(null);
+        }
+
+        if (settings.TokenEndpoint != previous.Settings.TokenEndpoint && _carriers is not null)
+        {
+            foreach (PeddlerTokenProvider carrier in _carriers.Values)
+            {
+                carrier.InvalidateLocal(null);
+            }
+        }
+    }
+
+    private PeddlerClientDiagnostics CreateDiagnostics(PeddlerRequestSettings settings) =>
+        _createDiagnostics?.Invoke(settings)
+            ?? new PeddlerClientDiagnostics(_descriptor.ClientName, settings.TokenEndpoint, null, null);
 
     internal TimeProvider TimeProvider => _timeProvider;
 
@@ -163,7 +383,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (dropped is not null && _sharedCache is not null)
         {
             // Fleet-wide: the shared cache never throws for its own failures; nothing to wait for here.
-            _ = _sharedCache.InvalidateAsync(new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, dropped, "invalidate"), dropped, CancellationToken.None);
+            _ = _sharedCache.InvalidateAsync(new PeddlerTokenCacheContext(_descriptor.ClientName, Settings, dropped, "invalidate"), dropped, CancellationToken.None);
         }
     }
 
@@ -172,8 +392,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// e.g. after the credentials were fixed on Peddler's side. Without it, a refusal
     /// (<see cref="PeddlerAuthenticationException"/>) is remembered for a back-off window of
     /// 5 seconds, doubling with each refusal in a row up to 5 minutes, during which callers get a
-    /// new exception with the same fields without a request. A token, a new provider (new
-    /// options) or, in a host, a reload of the client's options also end the window.
+    /// new exception with the same fields without a request. A token, new options
+    /// (<see cref="UpdateOptions"/>, or in a host a change of the client's configuration) also end the window.
     /// </summary>
     /// <remarks>In a host, resolve the provider as <c>[FromKeyedServices("ClientName")] PeddlerTokenProvider</c>.</remarks>
     public void ResetRefusal()
@@ -193,7 +413,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             lock (_gate)
             {
                 long now = _timeProvider.GetTimestamp();
-                return _refusal is { } refusal && now < refusal.Until ? _timeProvider.GetUtcNow() + Span(refusal.Until - now) : null;
+                return Refused(now, out Refusal refusal) ? _timeProvider.GetUtcNow() + Span(refusal.Until - now) : null;
             }
         }
     }
@@ -205,7 +425,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             && (rejectedToken is null || ReferenceEquals(entry.Token, rejectedToken))
             && ReferenceEquals(Interlocked.CompareExchange(ref _entry, null, entry), entry))
         {
-            _diagnostics.Invalidated(entry.Token);
+            Diagnostics.Invalidated(entry.Token);
             SignalCacheChanged();
             return entry.Token;
         }
@@ -260,7 +480,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             }
 
             long now = _timeProvider.GetTimestamp();
-            if (_refusal is { } refusal && now < refusal.Until)
+            if (Refused(now, out Refusal refusal))
             {
                 heldBackFor = Span(refusal.Until - now);
                 return RefreshStart.HeldBack;
@@ -297,6 +517,13 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         return current.Task;
     }
 
+    /// <summary>Whether a refusal is in force at <paramref name="now"/>: in its window, and seen with the settings in force.</summary>
+    private bool Refused(long now, out Refusal refusal)
+    {
+        refusal = _refusal!;
+        return _refusal is not null && now < _refusal.Until && ReferenceEquals(_refusal.Config, CurrentConfig());
+    }
+
     private void SignalCacheChanged() => Interlocked.Exchange(ref _cacheChanged, null)?.TrySetResult();
 
     private ValueTask<PeddlerAccessToken> GetTokenSlow(CancellationToken cancellationToken)
@@ -304,6 +531,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<PeddlerAccessToken>(cancellationToken);
+        }
+
+        if (CurrentConfig().Settings.NeedsCarrier)
+        {
+            return ValueTask.FromException<PeddlerAccessToken>(new InvalidOperationException(
+                $"{_descriptor.ClientName}: no carrier: set CarrierId in the options or call ForCarrier(carrierId). Scopes '{_descriptor.Scopes}' need one."));
         }
 
         TaskCompletionSource<PeddlerAccessToken>? started;
@@ -322,14 +555,14 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 started = now >= entry.RefreshAt
                     && (_inflight is null || _inflight.IsCompleted)
                     && now >= _renewalNotBefore
-                    && !(_refusal is { } held && now < held.Until)
+                    && !Refused(now, out _)
                     ? StartLocked()
                     : null;
                 shared = null!;
             }
             else
             {
-                if (_refusal is { } refusal && now < refusal.Until)
+                if (Refused(now, out Refusal refusal))
                 {
                     return ValueTask.FromException<PeddlerAccessToken>(refusal.Recreate());
                 }
@@ -365,7 +598,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             Run(started, Volatile.Read(ref _entry), PeddlerClientDiagnostics.CacheMissTrigger);
         }
 
-        _diagnostics.CacheMiss();
+        Diagnostics.CacheMiss();
 
         // Each caller waits on its own token; cancelling one wait leaves the shared request alone.
         return new ValueTask<PeddlerAccessToken>(shared.WaitAsync(cancellationToken));
@@ -385,42 +618,61 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private async Task RunAsync(TaskCompletionSource<PeddlerAccessToken> started, CacheEntry? replacing, string trigger)
     {
         PeddlerAccessToken token;
-        try
+        bool retried = false;
+        while (true)
         {
-            token = await AcquireAndCacheAsync(replacing, trigger).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Failed(ex, trigger);
-            started.TrySetException(ex);
+            Config config = CurrentConfig();
+            try
+            {
+                token = await AcquireAndCacheAsync(config, replacing, trigger).ConfigureAwait(false);
+                break;
+            }
+            catch (PeddlerAuthenticationException) when (!retried && !ReferenceEquals(config, CurrentConfig()))
+            {
+                // Refused with settings that have since been replaced (e.g. the secret was rotated
+                // while the request was on the wire): once more, at once, with the new ones.
+                retried = true;
+            }
+            catch (Exception ex)
+            {
+                Failed(ex, trigger, config);
+                started.TrySetException(ex);
 
-            // Observed here: a renewal nobody waits for must not surface as UnobservedTaskException.
-            _ = started.Task.Exception;
-            return;
+                // Observed here: a renewal nobody waits for must not surface as UnobservedTaskException.
+                _ = started.Task.Exception;
+                return;
+            }
         }
 
         started.TrySetResult(token);
     }
 
     /// <summary>Remembers a refusal, or backs renewals off while the current token is still served.</summary>
-    private void Failed(Exception failure, string trigger)
+    private void Failed(Exception failure, string trigger, Config config)
     {
         TimeSpan window = TimeSpan.Zero;
         TimeSpan backoff = TimeSpan.Zero;
         CacheEntry? served = null;
+        PeddlerClientDiagnostics diagnostics = config.Diagnostics;
         lock (_gate)
         {
             long now = _timeProvider.GetTimestamp();
+            if (!ReferenceEquals(config, CurrentConfig()))
+            {
+                // Failed with settings replaced since: nothing to remember about the new ones.
+                return;
+            }
+
             if (failure is PeddlerAuthenticationException refused)
             {
                 _refusals++;
                 window = RefusalWindow(_refusals);
-                _refusal = new Refusal(refused, now + Ticks(window));
+                _refusal = new Refusal(refused, now + Ticks(window), config);
             }
             else if (_entry is { } entry && now < entry.UsableUntil)
             {
                 _renewalFailures++;
-                backoff = Hosting.PeddlerBackgroundRefresh.Backoff(_settings, _renewalFailures);
+                backoff = Hosting.PeddlerBackgroundRefresh.Backoff(config.Settings, _renewalFailures);
                 _renewalNotBefore = now + Ticks(backoff);
                 served = entry;
             }
@@ -429,12 +681,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (failure is PeddlerAuthenticationException denied)
         {
             PeddlerLog.TokenRequestsHeldBack(
-                _diagnostics.Logger, _diagnostics.TokenEndpoint, (int)denied.StatusCode, denied.Error, window, _timeProvider.GetUtcNow() + window);
+                diagnostics.Logger, diagnostics.TokenEndpoint, (int)denied.StatusCode, denied.Error, window, _timeProvider.GetUtcNow() + window);
         }
         else if (served is not null && trigger == PeddlerClientDiagnostics.RefreshWindowTrigger)
         {
             PeddlerLog.RefreshWindowRenewalFailed(
-                _diagnostics.Logger, served.Token.Fingerprint, PeddlerClientDiagnostics.ErrorType(failure), WallClock(served.UsableUntil), backoff);
+                diagnostics.Logger, served.Token.Fingerprint, PeddlerClientDiagnostics.ErrorType(failure), WallClock(served.UsableUntil), backoff);
         }
     }
 
@@ -451,18 +703,18 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <summary>The longest back-off window after refusals in a row: 5 minutes.</summary>
     internal static readonly TimeSpan LongestRefusalWindow = TimeSpan.FromMinutes(5);
 
-    private async Task<PeddlerAccessToken> AcquireAndCacheAsync(CacheEntry? replacing, string trigger)
+    private async Task<PeddlerAccessToken> AcquireAndCacheAsync(Config config, CacheEntry? replacing, string trigger)
     {
         long startedAt = _timeProvider.GetTimestamp();
         PeddlerAccessToken token;
         if (_sharedCache is null)
         {
-            token = await RequestTokenAsync(trigger).ConfigureAwait(false);
+            token = await RequestTokenAsync(config, trigger).ConfigureAwait(false);
         }
         else
         {
-            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, _settings, replacing?.Token, trigger);
-            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(trigger), CancellationToken.None).ConfigureAwait(false);
+            var context = new PeddlerTokenCacheContext(_descriptor.ClientName, config.Settings, replacing?.Token, trigger);
+            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(config, trigger), CancellationToken.None).ConfigureAwait(false);
         }
 
         // A shared cache may hand back anything: bound it like a response.
@@ -477,7 +729,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         }
 
         TimeSpan skew = PeddlerRequestSettings.ClockSkew < lifetime / 4 ? PeddlerRequestSettings.ClockSkew : lifetime / 4;
-        TimeSpan margin = _settings.RefreshMargin < lifetime / 2 ? _settings.RefreshMargin : lifetime / 2;
+        TimeSpan margin = config.Settings.RefreshMargin < lifetime / 2 ? config.Settings.RefreshMargin : lifetime / 2;
         if (margin < skew)
         {
             margin = skew;
@@ -507,8 +759,21 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
     private DateTimeOffset WallClock(long timestamp) => _timeProvider.GetUtcNow() + Span(timestamp - _timeProvider.GetTimestamp());
 
-    private Task<PeddlerAccessToken> RequestTokenAsync(string trigger) =>
-        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), _settings, _descriptor, _requestBody, _timeProvider, _diagnostics, trigger);
+    private Task<PeddlerAccessToken> RequestTokenAsync(Config config, string trigger) =>
+        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), config.Settings, _descriptor, config.RequestBody, _timeProvider, config.Diagnostics, trigger);
+
+    /// <summary>One generation of settings: the validated options, their encoded form body and diagnostics.</summary>
+    private sealed class Config(PeddlerRequestSettings settings, ReadOnlyMemory<byte> requestBody, PeddlerClientDiagnostics diagnostics, Config? root = null)
+    {
+        /// <summary>On a carrier's provider, the parent's settings these were derived from.</summary>
+        public Config? Root { get; } = root;
+
+        public PeddlerRequestSettings Settings { get; } = settings;
+
+        public ReadOnlyMemory<byte> RequestBody { get; } = requestBody;
+
+        public PeddlerClientDiagnostics Diagnostics { get; } = diagnostics;
+    }
 
     /// <summary>A cached token and when it is renewed.</summary>
     internal sealed class CacheEntry(PeddlerAccessToken token, long requestedAt, long refreshAt, long refreshAtTickCount, long usableUntil)
@@ -536,9 +801,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     }
 
     /// <summary>A remembered refusal: its fields and the timestamp its back-off window ends.</summary>
-    private sealed class Refusal(PeddlerAuthenticationException refused, long until)
+    private sealed class Refusal(PeddlerAuthenticationException refused, long until, Config config)
     {
         public long Until { get; } = until;
+
+        /// <summary>The settings refused: new options end the refusal.</summary>
+        public Config Config { get; } = config;
 
         /// <summary>A new exception with the same fields, so every caller gets its own stack trace.</summary>
         public PeddlerAuthenticationException Recreate() =>

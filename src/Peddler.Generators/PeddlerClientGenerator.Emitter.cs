@@ -125,6 +125,11 @@ public sealed partial class PeddlerClientGenerator
                     public static global::System.Uri TokenEndpoint => throw global::Peddler.PeddlerGeneratedCode.UnknownEnvironment({{Literal(name)}});
                     """;
 
+            // Run-time carriers: only where the scopes take the carrier id.
+            string forCarrier = (" " + spec.Scopes + " ").Contains(" {CarrierId} ")
+                ? "/// <inheritdoc cref=\"global::Peddler.PeddlerTokenProvider.ForCarrier(string)\"/>\npublic global::Peddler.IPeddlerTokenClient ForCarrier(string carrierId) => __peddlerTokenProvider.ForCarrier(carrierId);\n\n"
+                : string.Empty;
+
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"partial {keyword} {name} : global::Peddler.IPeddlerClient<{self}>");
             writer.OpenBrace();
@@ -157,7 +162,7 @@ public sealed partial class PeddlerClientGenerator
                 /// <inheritdoc cref="global::Peddler.IPeddlerTokenClient.InvalidateToken(global::Peddler.PeddlerAccessToken?)"/>
                 public void InvalidateToken(global::Peddler.PeddlerAccessToken? rejectedToken = null) => __peddlerTokenProvider.InvalidateToken(rejectedToken);
 
-                static {{self}} global::Peddler.IPeddlerClient<{{self}}>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider) => new {{self}}(httpClient, options, timeProvider);
+                {{forCarrier}}static {{self}} global::Peddler.IPeddlerClient<{{self}}>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider) => new {{self}}(httpClient, options, timeProvider);
 
                 static {{self}} global::Peddler.IPeddlerClient<{{self}}>.Create(global::Peddler.PeddlerTokenProvider tokenProvider) => new {{self}}(tokenProvider);
                 """);

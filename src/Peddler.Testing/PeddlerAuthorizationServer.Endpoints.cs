@@ -275,7 +275,7 @@ public sealed partial class PeddlerAuthorizationServer
                 JsonBodies.Error("access_denied", "Invalid subject: " + clientId));
         }
 
-        bool withCarrier = false;
+        string? carrier = null;
         if (scope is not null)
         {
             foreach (string token in Scopes.Split(scope))
@@ -285,9 +285,9 @@ public sealed partial class PeddlerAuthorizationServer
                     continue;
                 }
 
-                if (client.CarrierId is not null && string.Equals(token, client.CarrierId, StringComparison.Ordinal))
+                if (carrier is null && client.Allows(token))
                 {
-                    withCarrier = true;
+                    carrier = token;
                     continue;
                 }
 
@@ -295,11 +295,11 @@ public sealed partial class PeddlerAuthorizationServer
             }
         }
 
-        string granted = withCarrier ? Scopes.Base + " " + client.CarrierId : Scopes.Base;
+        string granted = carrier is not null ? Scopes.Base + " " + carrier : Scopes.Base;
         string accessToken = TokenValues.NewToken();
         long expiresIn = (long)TokenLifetime.TotalSeconds;
         DateTimeOffset expiresAt = _timeProvider.GetUtcNow() + TimeSpan.FromSeconds(expiresIn);
-        _tokens[accessToken] = new IssuedToken(client.ClientId, withCarrier ? client.CarrierId : null, granted, expiresAt);
+        _tokens[accessToken] = new IssuedToken(client.ClientId, carrier, granted, expiresAt);
         return new Answer(StatusCodes.Status200OK, null, JsonBodies.Token(accessToken, expiresIn, granted));
     }
 

@@ -199,6 +199,36 @@ public sealed partial class PeddlerAuthorizationServer : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// Lets a registered client also request the scopes of <paramref name="carrierIds"/>, as a
+    /// platform acting for many carriers does; each token is granted for the one carrier requested.
+    /// </summary>
+    /// <param name="clientId">A registered client id.</param>
+    /// <param name="carrierIds">Carrier ids: scope tokens other than DEFAULT and authenticated.</param>
+    /// <returns>This server, for chaining.</returns>
+    /// <exception cref="ArgumentException">The client is not registered or a carrier id is not a valid scope token.</exception>
+    public PeddlerAuthorizationServer AddCarriers(string clientId, IEnumerable<string> carrierIds)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(carrierIds);
+        var added = new List<string>();
+        foreach (string carrierId in carrierIds)
+        {
+            if (!Scopes.IsScopeToken(carrierId) || carrierId is Scopes.Default or Scopes.Authenticated)
+            {
+                throw new ArgumentException("A carrier id must be a scope token other than DEFAULT and authenticated.", nameof(carrierIds));
+            }
+
+            added.Add(carrierId);
+        }
+
+        RegisteredClient client = _clients.TryGetValue(clientId, out RegisteredClient? found)
+            ? found
+            : throw new ArgumentException($"No client '{clientId}' is registered.", nameof(clientId));
+        _clients[clientId] = client with { MoreCarriers = client.MoreCarriers.Union(added) };
+        return this;
+    }
+
     /// <summary>Removes a client: its next token requests are denied (403). Tokens already issued stay valid.</summary>
     /// <param name="clientId">The client id.</param>
     /// <returns>Whether the client was registered.</returns>
@@ -483,7 +513,14 @@ public sealed partial class PeddlerAuthorizationServer : IAsyncDisposable
         SignalWaiters();
     }
 
-    private sealed record RegisteredClient(string ClientId, string ClientSecret, string? CarrierId);
+    private sealed record RegisteredClient(string ClientId, string ClientSecret, string? CarrierId)
+    {
+        /// <summary>Further carriers the client may request (a platform acting for many); empty by default.</summary>
+        public System.Collections.Immutable.ImmutableHashSet<string> MoreCarriers { get; init; } = System.Collections.Immutable.ImmutableHashSet<string>.Empty;
+
+        public bool Allows(string carrierId) =>
+            string.Equals(carrierId, CarrierId, StringComparison.Ordinal) || MoreCarriers.Contains(carrierId);
+    }
 
     private sealed record IssuedToken(string ClientId, string? CarrierId, string Scope, DateTimeOffset ExpiresAt);
 

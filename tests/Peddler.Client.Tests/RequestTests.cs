@@ -126,14 +126,16 @@ public class RequestTests
     }
 
     [Fact]
-    public void A_run_time_carrier_client_requires_the_carrier_id()
+    public async Task A_run_time_carrier_client_without_a_carrier_id_is_built_but_its_own_calls_need_one()
     {
         using var http = new HttpClient();
         var options = new PeddlerClientOptions { ClientId = "id", ClientSecret = Fake.Secret };
 
-        ArgumentException ex = Assert.Throws<ArgumentException>(() => new ConfiguredCarrierTokens(http, options));
+        var tokens = new ConfiguredCarrierTokens(http, options);
+        InvalidOperationException ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await tokens.GetTokenAsync());
 
         Assert.Contains("CarrierId", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ForCarrier", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

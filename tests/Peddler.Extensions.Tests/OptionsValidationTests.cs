@@ -72,14 +72,15 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public async Task A_missing_run_time_carrier_id_names_its_configuration_key()
+    public async Task A_run_time_carrier_client_without_a_carrier_id_starts_and_its_own_calls_need_one()
     {
-        OptionsValidationException ex = await StartFailingAsync<ConfiguredCarrierTokens>(Valid());
+        HostApplicationBuilder builder = TestHost.CreateBuilder(Valid());
+        builder.Services.AddPeddlerClient<ConfiguredCarrierTokens>(builder.Configuration.GetSection("Peddler"));
+        await using RunningHost host = await RunningHost.StartAsync(builder);
 
-        string failure = Assert.Single(ex.Failures);
-        Assert.Equal(
-            "ConfiguredCarrierTokens: Peddler:CarrierId is required: the client's Scopes 'DEFAULT authenticated {CarrierId}' take the carrier id from it.",
-            failure);
+        var tokens = host.Services.GetRequiredService<ConfiguredCarrierTokens>();
+        InvalidOperationException ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await tokens.GetTokenAsync());
+        Assert.Contains("no carrier: set CarrierId", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,6 +91,7 @@ public class OptionsValidationTests
             ["Carriers:Nord:ClientSecret"] = DistinctSecret,
             ["Carriers:Nord:TokenEndpoint"] = "ftp://auth.example.com/token",
             ["Carriers:Nord:MaxRetries"] = "-1",
+            ["Carriers:Nord:CarrierId"] = "9000 01",
         };
 
         OptionsValidationException ex = await StartFailingAsync<ConfiguredCarrierTokens>(settings, "Carriers:Nord");
@@ -99,7 +101,7 @@ public class OptionsValidationTests
                 "ConfiguredCarrierTokens: Carriers:Nord:ClientId is required.",
                 "ConfiguredCarrierTokens: Carriers:Nord:TokenEndpoint must be an http(s) URI; its scheme is 'ftp'.",
                 "ConfiguredCarrierTokens: Carriers:Nord:MaxRetries must not be negative.",
-                "ConfiguredCarrierTokens: Carriers:Nord:CarrierId is required: the client's Scopes 'DEFAULT authenticated {CarrierId}' take the carrier id from it.",
+                "ConfiguredCarrierTokens: Carriers:Nord:CarrierId '9000 01' is not a valid scope token (printable ASCII without spaces, quotes or backslashes).",
             ],
             ex.Failures);
     }

@@ -93,4 +93,12 @@ internal static partial class PeddlerLog
     [LoggerMessage(EventId = 22, EventName = "ApiUnauthorizedAfterRetry", Level = LogLevel.Warning,
         Message = "{Method} {RequestUri} answered 401 again, to the new token {TokenFingerprint}; not retrying further")]
     public static partial void ApiUnauthorizedAfterRetry(ILogger logger, string method, string requestUri, string tokenFingerprint);
+
+    [LoggerMessage(EventId = 30, EventName = "OptionsChangeRejected", Level = LogLevel.Error,
+        Message = "New options rejected, the client keeps its last valid options: {Problem}")]
+    public static partial void OptionsChangeRejected(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 31, EventName = "OptionsChanged", Level = LogLevel.Information,
+        Message = "New options in use from the next token request (token endpoint {TokenEndpoint}, scope '{Scope}')")]
+    public static partial void OptionsChanged(ILogger logger, string tokenEndpoint, string scope);
 }

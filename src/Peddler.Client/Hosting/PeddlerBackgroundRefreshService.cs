@@ -15,7 +15,9 @@ internal sealed class PeddlerBackgroundRefreshService<TClient>(PeddlerClientServ
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!client.BackgroundRefresh)
+        // Without a carrier in options there is no token of the client's own to renew: carriers
+        // from ForCarrier renew in their refresh window.
+        if (!client.BackgroundRefresh || client.Provider.Settings.NeedsCarrier)
         {
             PeddlerLog.BackgroundRefreshDisabled(client.Provider.Diagnostics.Logger);
             return Task.CompletedTask;

@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Peddler.Diagnostics;
 
 namespace Peddler.Hosting;
@@ -15,7 +17,7 @@ namespace Peddler.Hosting;
 internal sealed class PeddlerClientServices<TClient> : IDisposable
     where TClient : class, IPeddlerClient<TClient>
 {
-    private readonly IDisposable? _optionsChanged;
+    private readonly List<IDisposable> _optionsChanged = [];
 
     public PeddlerClientServices(IServiceProvider services, string name)
     {
@@ -38,14 +40,53 @@ internal sealed class PeddlerClientServices<TClient> : IDisposable
         Client = TClient.Create(Provider);
         BackgroundRefresh = options.BackgroundRefresh;
 
-        // New options (a configuration reload) end a remembered refusal: the next call asks again.
-        _optionsChanged = monitor.OnChange((_, changed) =>
+        // Rotation: each change of the client's options source (a configuration reload) is built
+        // and validated afresh and handed to the provider. Not IOptionsMonitor.OnChange: when the
+        // new options fail validation the monitor throws before calling its listeners, and the
+        // failure must be logged while the provider keeps its last valid options.
+        IOptionsFactory<PeddlerClientOptions> factory = services.GetRequiredService<IOptionsFactory<PeddlerClientOptions>>();
+        foreach (IOptionsChangeTokenSource<PeddlerClientOptions> source in services.GetServices<IOptionsChangeTokenSource<PeddlerClientOptions>>())
         {
-            if (changed == name)
+            if ((source.Name ?? Options.DefaultName) == name)
             {
-                Provider.ResetRefusal();
+                _optionsChanged.Add(ChangeToken.OnChange(source.GetChangeToken, () => OptionsChanged(factory, name)));
             }
-        });
+        }
+    }
+
+    /// <summary>Validates the client's new options (configuration-key messages) and hands them to the provider, or logs why not.</summary>
+    private void OptionsChanged(IOptionsFactory<PeddlerClientOptions> factory, string name)
+    {
+        PeddlerClientDiagnostics diagnostics = Provider.Diagnostics;
+        try
+        {
+            PeddlerClientOptions options = factory.Create(name);
+            Provider.UpdateOptions(options);
+        }
+        catch (OptionsValidationException ex)
+        {
+            // The validator's messages name configuration keys and never contain the secret.
+            foreach (string failure in ex.Failures)
+            {
+                PeddlerLog.OptionsChangeRejected(diagnostics.Logger, failure);
+            }
+
+            return;
+        }
+        catch (ArgumentException ex)
+        {
+            PeddlerLog.OptionsChangeRejected(diagnostics.Logger, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // A value configuration binding cannot convert (e.g. "Timeout": "soon"): the message
+            // names the key; the value of a secret is a string and always binds.
+            PeddlerLog.OptionsChangeRejected(diagnostics.Logger, ex.Message);
+            return;
+        }
+
+        PeddlerLog.OptionsChanged(Provider.Diagnostics.Logger, Provider.Diagnostics.TokenEndpoint, Provider.RequestedScope);
     }
 
     public PeddlerTokenProvider Provider { get; }
@@ -54,7 +95,13 @@ internal sealed class PeddlerClientServices<TClient> : IDisposable
 
     public bool BackgroundRefresh { get; }
 
-    public void Dispose() => _optionsChanged?.Dispose();
+    public void Dispose()
+    {
+        foreach (IDisposable subscription in _optionsChanged)
+        {
+            subscription.Dispose();
+        }
+    }
 }
 
 /// <summary>Names under which a client's services are registered.</summary>

@@ -19,7 +19,33 @@ public static class PeddlerHttpClientBuilderExtensions
     /// <typeparam name="TClient">A <c>[PeddlerClient]</c> class registered with <c>AddPeddlerClient</c>.</typeparam>
     /// <param name="builder">The API client's builder, e.g. from <c>services.AddHttpClient("peddler-api")</c>.</param>
     /// <returns>The same builder.</returns>
+    /// <remarks>
+    /// For a client whose <c>Scopes</c> contain <c>{CarrierId}</c>, a request that sets
+    /// <see cref="PeddlerRequestOptions.CarrierId"/> in its options carries that carrier's token
+    /// (<see cref="PeddlerTokenProvider.ForCarrier"/>).
+    /// </remarks>
     public static IHttpClientBuilder AddPeddlerAccessToken<TClient>(this IHttpClientBuilder builder)
+        where TClient : class, IPeddlerClient<TClient> =>
+        AddCore<TClient>(builder, null);
+
+    /// <summary>
+    /// Adds a <see cref="PeddlerAccessTokenHandler"/> like <see cref="AddPeddlerAccessToken{TClient}(IHttpClientBuilder)"/>
+    /// that picks the carrier of each request: <see cref="PeddlerRequestOptions.CarrierId"/> in the
+    /// request's options, else <paramref name="selectCarrier"/>'s answer (<see langword="null"/> or
+    /// empty: the client's own carrier).
+    /// </summary>
+    /// <typeparam name="TClient">A <c>[PeddlerClient]</c> class with <c>{CarrierId}</c> in its <c>Scopes</c>, registered with <c>AddPeddlerClient</c>.</typeparam>
+    /// <param name="builder">The API client's builder.</param>
+    /// <param name="selectCarrier">Returns the carrier id of a request, e.g. from a header or the ambient tenant.</param>
+    /// <returns>The same builder.</returns>
+    public static IHttpClientBuilder AddPeddlerAccessToken<TClient>(this IHttpClientBuilder builder, Func<System.Net.Http.HttpRequestMessage, string?> selectCarrier)
+        where TClient : class, IPeddlerClient<TClient>
+    {
+        ArgumentNullException.ThrowIfNull(selectCarrier);
+        return AddCore<TClient>(builder, selectCarrier);
+    }
+
+    private static IHttpClientBuilder AddCore<TClient>(IHttpClientBuilder builder, Func<System.Net.Http.HttpRequestMessage, string?>? selectCarrier)
         where TClient : class, IPeddlerClient<TClient>
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,7 +56,7 @@ public static class PeddlerHttpClientBuilderExtensions
                 ?? throw new InvalidOperationException(
                     $"AddPeddlerAccessToken<{name}>() needs the client registered: call services.AddPeddlerClient<{name}>(…) too.");
             ILogger? logger = sp.GetService<ILoggerFactory>()?.CreateLogger(PeddlerLog.CategoryPrefix + name);
-            return new PeddlerAccessTokenHandler(client.Client, logger);
+            return new PeddlerAccessTokenHandler(client.Client, logger, client.Provider, selectCarrier);
         });
 
         builder.Services.Configure<HttpClientFactoryOptions>(builder.Name, options =>

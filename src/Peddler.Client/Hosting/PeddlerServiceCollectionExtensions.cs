@@ -37,6 +37,10 @@ public static class PeddlerServiceCollectionExtensions
     /// and never the secret; <see cref="IPeddlerTokenClient"/> keyed by that name; and a hosted
     /// service that renews the token in the background (<see cref="PeddlerClientOptions.BackgroundRefresh"/>);
     /// the client's <see cref="PeddlerTokenProvider"/> keyed by that name (for <see cref="PeddlerTokenProvider.ResetRefusal"/>).
+    /// When the configuration changes (e.g. <c>reloadOnChange</c>, a remounted secret), the new options
+    /// are validated and handed to <see cref="PeddlerTokenProvider.UpdateOptions"/>, used by the next
+    /// token request; invalid ones are logged as an error naming the key (event 30, never the value)
+    /// and the client keeps its last valid options. <see cref="PeddlerClientOptions.BackgroundRefresh"/> is read once, at start.
     /// The token <see cref="System.Net.Http.HttpClient"/>'s primary handler is <see cref="PeddlerHttp.CreateTokenHandler"/>
     /// (no redirects, pooled connections recycled every 5 minutes) and its <c>Timeout</c> is infinite
     /// (<see cref="PeddlerClientOptions.AttemptTimeout"/> and <see cref="PeddlerClientOptions.Timeout"/> rule).

@@ -33,6 +33,9 @@ partial class ConfiguredCarrierTokens : global::Peddler.IPeddlerClient<global::C
     /// <inheritdoc cref="global::Peddler.IPeddlerTokenClient.InvalidateToken(global::Peddler.PeddlerAccessToken?)"/>
     public void InvalidateToken(global::Peddler.PeddlerAccessToken? rejectedToken = null) => __peddlerTokenProvider.InvalidateToken(rejectedToken);
 
+    /// <inheritdoc cref="global::Peddler.PeddlerTokenProvider.ForCarrier(string)"/>
+    public global::Peddler.IPeddlerTokenClient ForCarrier(string carrierId) => __peddlerTokenProvider.ForCarrier(carrierId);
+
     static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider) => new global::ConfiguredCarrierTokens(httpClient, options, timeProvider);
 
     static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::Peddler.PeddlerTokenProvider tokenProvider) => new global::ConfiguredCarrierTokens(tokenProvider);
