@@ -13,7 +13,8 @@ namespace Peddler.Package.Tests;
 /// build props (and stops when the project opts out), and both PDL001 and PDL017 reach a SARIF
 /// log written with <c>ErrorLog</c>, as code-scanning dashboards read it.
 /// </summary>
-public sealed class AnalyzerPackageTests(PackageFixture package) : IClassFixture<PackageFixture>
+[Collection(PackedPackages.Name)]
+public sealed class AnalyzerPackageTests(PackageFixture package)
 {
     private const string FakeSecret = "q8Zr2LmT0vXk5NwPfake";
 

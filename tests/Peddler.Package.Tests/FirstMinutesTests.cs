@@ -14,7 +14,8 @@ namespace Peddler.Package.Tests;
 /// What a developer meets first, from the packed feed: the dev server installed as a .NET tool, and
 /// a build with one mistake that reports the PDL error first and no cascade.
 /// </summary>
-public sealed class FirstMinutesTests(PackageFixture package) : IClassFixture<PackageFixture>
+[Collection(PackedPackages.Name)]
+public sealed class FirstMinutesTests(PackageFixture package)
 {
     [Fact]
     public async Task The_dev_server_installs_as_a_dotnet_tool_and_serves_a_token()

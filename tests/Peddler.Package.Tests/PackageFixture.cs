@@ -45,3 +45,14 @@ public sealed class PackageFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Every test class that builds from the packed feed: one pack of the packages, shared, and the
+/// classes run one after another (two packs of one project at once fight over its obj folder).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PackedPackages : ICollectionFixture<PackageFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Packed packages";
+}

@@ -10,7 +10,8 @@ using Xunit;
 namespace Peddler.Package.Tests;
 
 /// <summary>The package as users install it: its layout, and a consumer built from the feed by PackageReference.</summary>
-public sealed class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
+[Collection(PackedPackages.Name)]
+public sealed class PackageTests(PackageFixture package)
 {
     [Fact]
     public void The_package_has_the_runtime_in_lib_and_the_Roslyn_components_in_analyzers()

@@ -26,6 +26,7 @@ public sealed class RedisPackageFixture : IAsyncLifetime
 }
 
 /// <summary>Peddler.Generators.Redis as users install it: layout, dependencies, and a consumer that shares tokens through Redis.</summary>
+[Collection(PackedPackages.Name)]
 public sealed class RedisPackageTests(RedisPackageFixture fixture) : IClassFixture<RedisPackageFixture>
 {
     [Fact]
