@@ -121,16 +121,7 @@ public sealed class FirstMinutesTests(PackageFixture package)
     {
         string dir = Path.Combine(package.Root, name);
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{package.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        package.WriteNuGetConfig(dir);
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

@@ -22,6 +22,19 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string TestingPackage => Path.Combine(Feed, $"Peddler.Testing.{Version}.nupkg");
 
+    /// <summary>Writes a nuget.config in <paramref name="dir"/> that restores from the packed feed first.</summary>
+    public void WriteNuGetConfig(string dir) =>
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);

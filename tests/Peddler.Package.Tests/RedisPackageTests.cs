@@ -59,16 +59,7 @@ public sealed class RedisPackageTests(RedisPackageFixture fixture) : IClassFixtu
     {
         string dir = Path.Combine(fixture.Packages.Root, "redis-consumer");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{fixture.Packages.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        fixture.Packages.WriteNuGetConfig(dir);
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
