@@ -29,8 +29,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     // carrier id, and on the client's own provider the carriers by id (a lock-free read per lookup).
     private readonly PeddlerTokenProvider? _parent;
     private readonly string? _carrierId;
-    private readonly ConcurrentDictionary<string, PeddlerTokenProvider>? _carriers;
-    private long _lastLookup;
+    private readonly CarrierTable? _carriers;
+    private long _lastUse;
     private long _nextSweep;
 
     // The settings in force, their encoded request body and diagnostics: replaced as one object by
@@ -111,7 +111,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
         if (PeddlerScopes.Split(descriptor.Scopes).Contains(PeddlerScopes.CarrierIdPlaceholder))
         {
-            _carriers = new ConcurrentDictionary<string, PeddlerTokenProvider>(StringComparer.Ordinal);
+            _carriers = new CarrierTable();
         }
     }
 
@@ -128,9 +128,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _createDiagnostics = parent._createDiagnostics;
         _cacheHits = parent._cacheHits;
         _clientTag = parent._clientTag;
+        _sharedCache = parent._sharedCache;
         _config = Derive(Volatile.Read(ref parent._config));
-        _lastLookup = parent.NowMilliseconds();
+        _lastUse = parent.NowMilliseconds();
     }
+
+    /// <summary>On a run-time carrier's provider: its slot in the parent's <see cref="CarrierTable"/>, or -1 once evicted; set by the table under its lock.</summary>
+    internal int CarrierSlot { get; set; } = -1;
+
+    /// <summary>On a run-time carrier's provider: when it was last asked for a token (<see cref="NowMilliseconds"/>), at most a second stale.</summary>
+    internal long LastUseTickCount => Volatile.Read(ref _lastUse);
 
     /// <summary>Milliseconds on the monotonic clock for carrier lookups: the coarse system clock, or the given TimeProvider's.</summary>
     private long NowMilliseconds() =>
@@ -153,6 +160,35 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     internal int CarrierCount => _carriers?.Count ?? 0;
 
     /// <summary>
+    /// A token for <paramref name="carrierId"/>: the same as
+    /// <c>ForCarrier(carrierId).GetTokenAsync(cancellationToken)</c>, with a faster cache hit (one
+    /// read of the carrier's slot in a compact table, without touching the carrier's client).
+    /// </summary>
+    /// <param name="carrierId">The carrier id: a scope token (printable ASCII without spaces, quotes or backslashes).</param>
+    /// <param name="cancellationToken">Cancels this caller's wait (not a request other callers share).</param>
+    /// <returns>The carrier's cached token, or a new one.</returns>
+    /// <exception cref="ArgumentException"><paramref name="carrierId"/> is not a valid scope token.</exception>
+    /// <exception cref="InvalidOperationException">The client's <c>Scopes</c> fix the carrier (no <c>{CarrierId}</c>).</exception>
+    public ValueTask<PeddlerAccessToken> GetTokenAsync(string carrierId, CancellationToken cancellationToken = default)
+    {
+        if (_coarseClock && _carriers is { } carriers && carrierId is not null)
+        {
+            long now = Environment.TickCount64;
+            if (now < Volatile.Read(ref _nextSweep) && carriers.TryGetFreshToken(carrierId, now) is { } token)
+            {
+                if (_cacheHits.Enabled)
+                {
+                    _cacheHits.Add(1, _clientTag);
+                }
+
+                return new ValueTask<PeddlerAccessToken>(token);
+            }
+        }
+
+        return ForCarrier(carrierId!).GetTokenAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// The token client of <paramref name="carrierId"/>, for a client whose <c>Scopes</c> contain
     /// <c>{CarrierId}</c>: it requests the scope with that carrier filled in, and has its own cached
     /// token, single-flight and refresh window; it shares this provider's HTTP client, options
@@ -171,29 +207,18 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <exception cref="InvalidOperationException">The client's <c>Scopes</c> fix the carrier (no <c>{CarrierId}</c>).</exception>
     public IPeddlerTokenClient ForCarrier(string carrierId)
     {
-        ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers ?? throw NoRunTimeCarrier();
+        CarrierTable carriers = _carriers ?? throw NoRunTimeCarrier();
         ArgumentNullException.ThrowIfNull(carrierId);
         long now = NowMilliseconds();
-        if (carriers.TryGetValue(carrierId, out PeddlerTokenProvider? carrier))
+        if (now >= Volatile.Read(ref _nextSweep))
         {
-            // One write a second at most: lookups of a hot carrier do not fight over its cache line.
-            if (now - carrier._lastLookup >= 1000)
-            {
-                Volatile.Write(ref carrier._lastLookup, now);
-            }
-
-            if (now >= Volatile.Read(ref _nextSweep))
-            {
-                Sweep(now, capacity: false);
-            }
-
-            return carrier;
+            Sweep(now);
         }
 
-        return AddCarrier(carriers, carrierId, now);
+        return carriers.TryGetProvider(carrierId, now) ?? AddCarrier(carriers, carrierId, now);
     }
 
-    private PeddlerTokenProvider AddCarrier(ConcurrentDictionary<string, PeddlerTokenProvider> carriers, string carrierId, long now)
+    private PeddlerTokenProvider AddCarrier(CarrierTable carriers, string carrierId, long now)
     {
         if (!PeddlerScopes.IsScopeToken(carrierId))
         {
@@ -202,39 +227,27 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 nameof(carrierId));
         }
 
-        bool full = carriers.Count >= Settings.MaxCarriers;
-        if (full || now >= Volatile.Read(ref _nextSweep))
-        {
-            Sweep(now, full);
-        }
-
-        return carriers.GetOrAdd(carrierId, static (id, parent) => new PeddlerTokenProvider(parent, id), this);
+        int capacity = Settings.MaxCarriers;
+        return carriers.GetOrAdd(
+            carrierId,
+            now,
+            capacity,
+            id => new PeddlerTokenProvider(this, id),
+            () => carriers.Evict(IdlePredicate(now), capacity));
     }
 
-    /// <summary>Evicts idle carriers; at capacity also the least recently looked-up tenth.</summary>
-    private void Sweep(long now, bool capacity)
+    /// <summary>Evicts idle carriers (checked at most every quarter of the idle timeout, between 1 s and 1 min).</summary>
+    private void Sweep(long now)
     {
-        PeddlerRequestSettings settings = Settings;
-        long idle = (long)settings.CarrierIdleTimeout.TotalMilliseconds;
+        long idle = (long)Settings.CarrierIdleTimeout.TotalMilliseconds;
         Volatile.Write(ref _nextSweep, now + Math.Clamp(idle / 4, 1000, 60_000));
-        ConcurrentDictionary<string, PeddlerTokenProvider> carriers = _carriers!;
-        foreach (KeyValuePair<string, PeddlerTokenProvider> pair in carriers)
-        {
-            if (now - Volatile.Read(ref pair.Value._lastLookup) > idle)
-            {
-                carriers.TryRemove(pair);
-            }
-        }
+        _carriers!.Evict(IdlePredicate(now), capacity: 0);
+    }
 
-        if (capacity && carriers.Count >= settings.MaxCarriers)
-        {
-            KeyValuePair<string, PeddlerTokenProvider>[] all = carriers.ToArray();
-            Array.Sort(all, static (a, b) => Volatile.Read(ref a.Value._lastLookup).CompareTo(Volatile.Read(ref b.Value._lastLookup)));
-            for (int i = 0; i < Math.Max(1, all.Length / 10); i++)
-            {
-                carriers.TryRemove(all[i]);
-            }
-        }
+    private Func<PeddlerTokenProvider, long, bool> IdlePredicate(long now)
+    {
+        long idle = (long)Settings.CarrierIdleTimeout.TotalMilliseconds;
+        return (_, lastUse) => now - lastUse > idle;
     }
 
     private InvalidOperationException NoRunTimeCarrier() => new(
@@ -322,7 +335,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
         if (settings.TokenEndpoint != previous.Settings.TokenEndpoint && _carriers is not null)
         {
-            foreach (PeddlerTokenProvider carrier in _carriers.Values)
+            foreach (PeddlerTokenProvider carrier in _carriers.Providers())
             {
                 carrier.InvalidateLocal(null);
             }
@@ -361,6 +374,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// </remarks>
     public ValueTask<PeddlerAccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
+        if (_parent is not null)
+        {
+            // A carrier in use is not idle, whether it is looked up each time or held.
+            long now = NowMilliseconds();
+            if (now - Volatile.Read(ref _lastUse) >= 1000)
+            {
+                Volatile.Write(ref _lastUse, now);
+            }
+        }
+
         CacheEntry? entry = Volatile.Read(ref _entry);
         if (entry is not null
             && (_coarseClock ? Environment.TickCount64 < entry.RefreshAtTickCount : _timeProvider.GetTimestamp() < entry.RefreshAt))
@@ -426,6 +449,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             && ReferenceEquals(Interlocked.CompareExchange(ref _entry, null, entry), entry))
         {
             Diagnostics.Invalidated(entry.Token);
+            _parent?._carriers!.Publish(this, _coarseClock);
             SignalCacheChanged();
             return entry.Token;
         }
@@ -440,6 +464,15 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         if (entry is not null && entry.Token.Fingerprint == fingerprint)
         {
             InvalidateLocal(entry.Token);
+        }
+
+        if (_carriers is not null)
+        {
+            // Run-time carriers share the client's subscription.
+            foreach (PeddlerTokenProvider carrier in _carriers.Providers())
+            {
+                carrier.InvalidateFingerprint(fingerprint);
+            }
         }
     }
 
@@ -749,6 +782,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             _renewalNotBefore = 0;
         }
 
+        _parent?._carriers!.Publish(this, _coarseClock);
         SignalCacheChanged();
         return token;
     }

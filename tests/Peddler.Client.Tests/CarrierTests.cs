@@ -149,6 +149,127 @@ public class CarrierTests
     }
 
     [Fact]
+    public async Task GetTokenAsync_with_a_carrier_id_serves_that_carriers_cached_token_and_never_an_invalidated_one()
+    {
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        env.Server.AddCarriers(Fake.ClientId, ["900002", "900003"]);
+        PeddlerTokenProvider provider = CreateProvider(env);
+
+        PeddlerAccessToken second = await provider.GetTokenAsync("900002");
+        PeddlerAccessToken third = await provider.GetTokenAsync("900003");
+        Assert.Equal("DEFAULT authenticated 900002", second.Scope);
+        Assert.Equal("DEFAULT authenticated 900003", third.Scope);
+
+        // Hits, from the table or from the carrier's client, with an id of another string instance.
+        Assert.Same(second, Clients.WithoutWaiting(provider.GetTokenAsync(new string("900002".AsSpan()))));
+        Assert.Same(second, Clients.WithoutWaiting(provider.ForCarrier("900002").GetTokenAsync()));
+        Assert.Same(third, Clients.WithoutWaiting(provider.GetTokenAsync("900003")));
+        Assert.Equal(2, env.Server.TokenRequestCount);
+
+        // Invalidated through the carrier's client: the table never hands the old token out again.
+        provider.ForCarrier("900002").InvalidateToken(second);
+        PeddlerAccessToken renewed = await provider.GetTokenAsync("900002");
+        Assert.NotEqual(second.AccessToken, renewed.AccessToken);
+        Assert.Same(renewed, Clients.WithoutWaiting(provider.GetTokenAsync("900002")));
+        Assert.Same(third, Clients.WithoutWaiting(provider.GetTokenAsync("900003")));
+        Assert.Equal(3, env.Server.TokenRequestCount);
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await provider.GetTokenAsync("9000 02"));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await provider.GetTokenAsync(carrierId: null!));
+        var fixedCarrier = new PeddlerTokenProvider(env.Http, env.Options(), CarrierTokens.Descriptor);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await fixedCarrier.GetTokenAsync("900002"));
+        Assert.Equal(3, env.Server.TokenRequestCount);
+    }
+
+    [Theory]
+    [InlineData("1", "2")]
+    [InlineData("12345678", "12345679")]
+    [InlineData("9000020000000001", "9000020000000002")]
+    [InlineData("carrier-with-a-long-id-0001", "carrier-with-a-long-id-0002")]
+    [InlineData("a", "a-longer-id-than-sixteen-characters")]
+    public async Task Carrier_ids_that_differ_anywhere_get_their_own_tokens(string one, string other)
+    {
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        env.Server.AddCarriers(Fake.ClientId, [one, other]);
+        PeddlerTokenProvider provider = CreateProvider(env);
+
+        PeddlerAccessToken first = await provider.GetTokenAsync(one);
+        PeddlerAccessToken second = await provider.GetTokenAsync(other);
+
+        Assert.Equal("DEFAULT authenticated " + one, Clients.WithoutWaiting(provider.GetTokenAsync(new string(one.AsSpan()))).Scope);
+        Assert.Equal("DEFAULT authenticated " + other, Clients.WithoutWaiting(provider.GetTokenAsync(new string(other.AsSpan()))).Scope);
+        Assert.NotEqual(first.AccessToken, second.AccessToken);
+        Assert.Equal(2, env.Server.TokenRequestCount);
+    }
+
+    [Fact]
+    public async Task While_carriers_are_added_and_evicted_concurrent_readers_only_ever_get_their_own_carriers_token()
+    {
+        // The table grows (16 -> 4,096 slots) and evicts (capacity 1,500) while readers hit it: a
+        // torn read would hand a reader another carrier's token, which the scope would show.
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        string[] carriers = Enumerable.Range(920_000, 2000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        env.Server.AddCarriers(Fake.ClientId, carriers);
+        PeddlerTokenProvider provider = CreateProvider(env, o => o.MaxCarriers = 1500);
+        string[] hot = carriers[..8];
+        foreach (string carrier in hot)
+        {
+            await provider.GetTokenAsync(carrier);
+        }
+
+        using var done = new System.Threading.CancellationTokenSource();
+        int reads = 0;
+        Task[] readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                string carrier = hot[reads++ & 7];
+                PeddlerAccessToken token = await provider.GetTokenAsync(carrier);
+                Assert.Equal("DEFAULT authenticated " + carrier, token.Scope);
+            }
+        })).ToArray();
+
+        foreach (string[] batch in carriers[8..].Chunk(100))
+        {
+            await Task.WhenAll(batch.Select(c => provider.GetTokenAsync(c).AsTask()));
+        }
+
+        done.Cancel();
+        await Task.WhenAll(readers);
+        Assert.True(provider.CarrierCount <= 1500, $"{provider.CarrierCount} carriers kept");
+        Assert.True(reads > 0);
+    }
+
+    [Fact]
+    public async Task A_held_carrier_in_use_is_not_idle_though_it_is_never_looked_up_again()
+    {
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        env.Server.AddCarriers(Fake.ClientId, ["900002"]);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        PeddlerClientOptions options = env.Options();
+        options.CarrierIdleTimeout = TimeSpan.FromMinutes(1);
+        var provider = new PeddlerTokenProvider(env.Http, options, ConfiguredCarrierTokens.Descriptor, time);
+        IPeddlerTokenClient held = provider.ForCarrier("900001");
+        PeddlerAccessToken first = await held.GetTokenAsync();
+
+        // Used every 50 s through the held client, never looked up: 150 s later it is still kept.
+        for (int i = 0; i < 3; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(50));
+            Assert.Same(first, Clients.WithoutWaiting(held.GetTokenAsync()));
+        }
+
+        provider.ForCarrier("900002");
+        Assert.Same(held, provider.ForCarrier("900001"));
+        Assert.Equal(2, provider.CarrierCount);
+
+        // Unused for over a minute: evicted on the next lookup.
+        time.Advance(TimeSpan.FromSeconds(61));
+        provider.ForCarrier("900002");
+        Assert.NotSame(held, provider.ForCarrier("900001"));
+    }
+
+    [Fact]
     public async Task Carriers_follow_the_rotation_of_their_clients_options()
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
