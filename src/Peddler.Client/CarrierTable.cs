@@ -59,8 +59,8 @@ internal sealed class CarrierTable
     {
         Slot[] slots = Volatile.Read(ref _slots);
         int mask = slots.Length - 1;
-        int hash = carrierId.GetHashCode();
         bool packed = Pack(carrierId, out ulong key0, out ulong key1);
+        int hash = packed ? HashCode.Combine(key0, key1) : carrierId.GetHashCode();
         for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
         {
             ref Slot slot = ref slots[i];
@@ -224,7 +224,7 @@ internal sealed class CarrierTable
     private static int Find(Slot[] slots, string carrierId)
     {
         int mask = slots.Length - 1;
-        int hash = carrierId.GetHashCode();
+        int hash = Hash(carrierId);
         for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
         {
             ref Slot slot = ref slots[i];
@@ -241,6 +241,10 @@ internal sealed class CarrierTable
 
         return -1;
     }
+
+    /// <summary>The id's hash (seeded per process, as every .NET string hash): of its packed form when it has one.</summary>
+    private static int Hash(string carrierId) =>
+        Pack(carrierId, out ulong key0, out ulong key1) ? HashCode.Combine(key0, key1) : carrierId.GetHashCode();
 
     /// <summary>
     /// Packs an id of at most 16 ASCII characters into two numbers, so that a lookup compares it
@@ -284,7 +288,7 @@ internal sealed class CarrierTable
     private static void Insert(Slot[] slots, string carrierId, PeddlerTokenProvider provider, long lastUse)
     {
         int mask = slots.Length - 1;
-        int hash = carrierId.GetHashCode();
+        int hash = Hash(carrierId);
         int i = hash & mask;
         while (slots[i].State == Full)
         {

@@ -104,7 +104,8 @@ internal static class PeddlerTokenRequest
         PeddlerClientDiagnostics diagnostics,
         Progress progress)
     {
-        using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
+        // One deadline for all attempts; each attempt gets one timer, for its own timeout or the
+        // rest of the overall one, whichever ends first (no second timer for the overall timeout).
         long deadline = timeProvider.GetTimestamp() + (long)(settings.Timeout.TotalSeconds * timeProvider.TimestampFrequency);
         Exception? lastFailure = null;
         int attempt = 0;
@@ -114,32 +115,42 @@ internal static class PeddlerTokenRequest
             {
                 attempt++;
                 progress.Attempts = attempt;
-                Attempt outcome = await SendOnceAsync(httpClient, settings, descriptor, body, timeProvider, diagnostics, timeout.Token).ConfigureAwait(false);
+                TimeSpan remaining = Remaining(deadline, timeProvider);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw new OverallTimeout();
+                }
+
+                Attempt outcome = await SendOnceAsync(httpClient, settings, descriptor, body, timeProvider, diagnostics, remaining).ConfigureAwait(false);
                 if (outcome.Token is not null)
                 {
                     return outcome.Token;
                 }
 
                 lastFailure = outcome.Failure!;
+                if (lastFailure is AttemptTimedOut && Remaining(deadline, timeProvider) <= TimeSpan.Zero)
+                {
+                    // The overall timeout has ended as well (both timers were due): that is the news.
+                    throw new OverallTimeout();
+                }
+
                 if (!outcome.Transient || attempt > settings.MaxRetries)
                 {
                     throw Final(lastFailure, attempt, settings);
                 }
 
                 TimeSpan delay = outcome.RetryAfter ?? Backoff(settings, attempt);
-
-                TimeSpan remaining = TimeSpan.FromSeconds((deadline - timeProvider.GetTimestamp()) / (double)timeProvider.TimestampFrequency);
-                if (delay >= remaining)
+                if (delay >= Remaining(deadline, timeProvider))
                 {
                     // Waiting would outlast the overall timeout: report the failure now.
                     throw Final(lastFailure, attempt, settings);
                 }
 
                 diagnostics.Retrying(progress.Activity, attempt, outcome.ErrorType!, settings.Redact(lastFailure.Message)!, delay);
-                await Task.Delay(delay, timeProvider, timeout.Token).ConfigureAwait(false);
+                await Task.Delay(delay, timeProvider).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OverallTimeout)
         {
             throw new TimeoutException(
                 $"{descriptor.ClientName}: no token from {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} within {settings.Timeout} ({attempt} attempt(s)).",
@@ -169,6 +180,12 @@ internal static class PeddlerTokenRequest
 
     /// <summary>One attempt got no complete answer within <see cref="PeddlerRequestSettings.AttemptTimeout"/>; never thrown to callers.</summary>
     private sealed class AttemptTimedOut(string message, Exception? inner) : Exception(message, inner);
+
+    /// <summary>The overall timeout ended during an attempt or before the next; never thrown to callers (they get a <see cref="TimeoutException"/>).</summary>
+    private sealed class OverallTimeout : Exception;
+
+    private static TimeSpan Remaining(long deadline, TimeProvider timeProvider) =>
+        TimeSpan.FromSeconds((deadline - timeProvider.GetTimestamp()) / (double)timeProvider.TimestampFrequency);
 
     private readonly struct Attempt
     {
@@ -203,25 +220,25 @@ internal static class PeddlerTokenRequest
         ReadOnlyMemory<byte> body,
         TimeProvider timeProvider,
         PeddlerClientDiagnostics diagnostics,
-        CancellationToken overall)
+        TimeSpan remaining)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.TokenEndpoint)
         {
             Content = new ReadOnlyMemoryContent(body),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(FormMediaType);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", FormMediaType);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
 
-        // The attempt's own deadline, inside the overall one. The system clock cancels the linked
-        // source directly; another TimeProvider (tests) gets a timer of its own.
-        bool bounded = settings.AttemptTimeout != Timeout.InfiniteTimeSpan;
-        using CancellationTokenSource attempt = CancellationTokenSource.CreateLinkedTokenSource(overall);
-        using ITimer? timer = !bounded ? null
-            : ReferenceEquals(timeProvider, TimeProvider.System) ? null
-            : timeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), attempt, settings.AttemptTimeout, Timeout.InfiniteTimeSpan);
-        if (bounded && timer is null)
+        // The attempt's own deadline, or the rest of the overall one if that ends first: one timer.
+        // The system clock cancels the source directly; another TimeProvider (tests) gets a timer of its own.
+        bool overall = settings.AttemptTimeout == Timeout.InfiniteTimeSpan || remaining <= settings.AttemptTimeout;
+        TimeSpan budget = overall ? remaining : settings.AttemptTimeout;
+        using var attempt = new CancellationTokenSource();
+        using ITimer? timer = ReferenceEquals(timeProvider, TimeProvider.System) ? null
+            : timeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), attempt, budget, Timeout.InfiniteTimeSpan);
+        if (timer is null)
         {
-            attempt.CancelAfter(settings.AttemptTimeout);
+            attempt.CancelAfter(budget);
         }
 
         CancellationToken cancellationToken = attempt.Token;
@@ -235,10 +252,14 @@ internal static class PeddlerTokenRequest
             // Connection refused, reset or dropped: transient.
             return Attempt.Unreachable(ex);
         }
-        catch (OperationCanceledException ex) when (!overall.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!overall || !attempt.IsCancellationRequested)
         {
             // The attempt timeout (or the HttpClient's own Timeout) elapsed: transient.
             return Attempt.TimedOut(settings, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new OverallTimeout();
         }
 
         using (response)
@@ -279,9 +300,13 @@ internal static class PeddlerTokenRequest
                 // Dropped mid-body (HttpIOException): transient.
                 return Attempt.Unreachable(ex);
             }
-            catch (OperationCanceledException ex) when (!overall.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (!overall || !attempt.IsCancellationRequested)
             {
                 return Attempt.TimedOut(settings, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new OverallTimeout();
             }
 
             if (IsTransient(status))

@@ -89,7 +89,12 @@ internal sealed class PeddlerClientDiagnostics
 
     public void Succeeded(Activity? activity, PeddlerAccessToken token, string trigger, int attempts, TimeSpan elapsed, TimeSpan lifetime)
     {
-        PeddlerLog.TokenAcquired(Logger, token.Fingerprint, token.Scope, TokenEndpoint, trigger, token.ExpiresAt, lifetime, attempts, (long)elapsed.TotalMilliseconds);
+        if (Logger.IsEnabled(LogLevel.Information))
+        {
+            // Guarded: the fingerprint is a SHA-256 of the token, not worth computing for nobody.
+            PeddlerLog.TokenAcquired(Logger, token.Fingerprint, token.Scope, TokenEndpoint, trigger, token.ExpiresAt, lifetime, attempts, (long)elapsed.TotalMilliseconds);
+        }
+
         Record(Outcome.Success, null, elapsed);
         if (activity is { IsAllDataRequested: true })
         {
@@ -143,7 +148,11 @@ internal sealed class PeddlerClientDiagnostics
 
     public void Invalidated(PeddlerAccessToken token)
     {
-        PeddlerLog.TokenInvalidated(Logger, token.Fingerprint);
+        if (Logger.IsEnabled(LogLevel.Information))
+        {
+            PeddlerLog.TokenInvalidated(Logger, token.Fingerprint);
+        }
+
         if (Instruments.Invalidations.Enabled)
         {
             Instruments.Invalidations.Add(1, ClientTag);
