@@ -58,26 +58,27 @@ public sealed partial class PeddlerAuthorizationServer
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The client went away while sending the body.
-            Log(new PeddlerTokenRequestRecord(receivedAt, contentType, [], null, null, fault?.Kind));
+            Log(new PeddlerTokenRequestRecord(receivedAt, contentType, [], null, null, fault?.Kind, null));
             return;
         }
 
         IReadOnlyList<KeyValuePair<string, string>> logged = Masked(form.Fields);
+        string? secretFingerprint = SecretFingerprint(form.Fields);
         if (fault is not null && fault.Kind != PeddlerFaultKind.Delay)
         {
-            Log(new PeddlerTokenRequestRecord(receivedAt, contentType, logged, fault.Kind == PeddlerFaultKind.DropConnection ? null : fault.StatusCode, null, fault.Kind));
+            Log(new PeddlerTokenRequestRecord(receivedAt, contentType, logged, fault.Kind == PeddlerFaultKind.DropConnection ? null : fault.StatusCode, null, fault.Kind, secretFingerprint));
             await SendFaultAsync(context, fault).ConfigureAwait(false);
             return;
         }
 
         if (fault is not null && !await DelayAsync(context, fault.DelayTime).ConfigureAwait(false))
         {
-            Log(new PeddlerTokenRequestRecord(receivedAt, contentType, logged, null, null, fault.Kind));
+            Log(new PeddlerTokenRequestRecord(receivedAt, contentType, logged, null, null, fault.Kind, secretFingerprint));
             return;
         }
 
         Answer answer = DecideToken(form, request);
-        Log(new PeddlerTokenRequestRecord(receivedAt, contentType, logged, answer.StatusCode, answer.Error, fault?.Kind));
+        Log(new PeddlerTokenRequestRecord(receivedAt, contentType, logged, answer.StatusCode, answer.Error, fault?.Kind, secretFingerprint));
         await SendAsync(context, answer.StatusCode, JsonBodies.MediaType, answer.Body, noStore: true).ConfigureAwait(false);
     }
 
@@ -195,6 +196,20 @@ public sealed partial class PeddlerAuthorizationServer
         }
 
         return masked;
+    }
+
+    /// <summary>The fingerprint of the first <c>client_secret</c> field (exact name, as the server reads it), or null.</summary>
+    private static string? SecretFingerprint(List<KeyValuePair<string, string>> fields)
+    {
+        foreach (KeyValuePair<string, string> field in fields)
+        {
+            if (string.Equals(field.Key, "client_secret", StringComparison.Ordinal))
+            {
+                return PeddlerTokenRequestRecord.SecretFingerprintOf(field.Value);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Peddler's token endpoint logic, checked in RFC 6749 order: request, grant, client, scope.</summary>

@@ -229,6 +229,35 @@ public sealed partial class PeddlerAuthorizationServer : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// Rotates the secret of a registered client: from now on only <paramref name="newSecret"/> is
+    /// accepted (the old one gets 403 <c>access_denied</c>); tokens already issued stay valid, and the
+    /// client keeps its carrier ids, those from <see cref="AddCarriers"/> included (whereas
+    /// <see cref="AddClient"/> with the same id starts a new registration without them).
+    /// </summary>
+    /// <param name="clientId">A registered client id.</param>
+    /// <param name="newSecret">The new client secret; not empty.</param>
+    /// <returns>This server, for chaining.</returns>
+    /// <exception cref="ArgumentException">The client is not registered or the secret is empty.</exception>
+    public PeddlerAuthorizationServer RotateSecret(string clientId, string newSecret)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentException.ThrowIfNullOrEmpty(newSecret);
+        while (true)
+        {
+            if (!_clients.TryGetValue(clientId, out RegisteredClient? client))
+            {
+                throw new ArgumentException($"No client '{clientId}' is registered.", nameof(clientId));
+            }
+
+            // Compare-and-swap: a concurrent AddCarriers or AddClient is never lost.
+            if (_clients.TryUpdate(clientId, client with { ClientSecret = newSecret }, client))
+            {
+                return this;
+            }
+        }
+    }
+
     /// <summary>Removes a client: its next token requests are denied (403). Tokens already issued stay valid.</summary>
     /// <param name="clientId">The client id.</param>
     /// <returns>Whether the client was registered.</returns>

@@ -18,7 +18,8 @@ public sealed class PeddlerTokenRequestRecord
         IReadOnlyList<KeyValuePair<string, string>> fields,
         int? statusCode,
         string? error,
-        PeddlerFaultKind? fault)
+        PeddlerFaultKind? fault,
+        string? secretFingerprint)
     {
         ReceivedAt = receivedAt;
         ContentType = contentType;
@@ -26,6 +27,7 @@ public sealed class PeddlerTokenRequestRecord
         StatusCode = statusCode;
         Error = error;
         Fault = fault;
+        SecretFingerprint = secretFingerprint;
     }
 
     /// <summary>When the request arrived, on the server's <see cref="PeddlerAuthorizationServerOptions.TimeProvider"/>.</summary>
@@ -55,6 +57,14 @@ public sealed class PeddlerTokenRequestRecord
     /// <summary>The kind of fault applied to this request, or <see langword="null"/> when none was queued.</summary>
     public PeddlerFaultKind? Fault { get; }
 
+    /// <summary>
+    /// Which secret arrived, without showing it: <see cref="SecretFingerprintOf"/> of the
+    /// <c>client_secret</c> field (the first one named exactly so), or <see langword="null"/> when
+    /// absent. Compare it with <see cref="SecretFingerprintOf"/> of the secrets you know, e.g. to
+    /// tell the old secret from the new one after a rotation.
+    /// </summary>
+    public string? SecretFingerprint { get; }
+
     /// <summary>The <c>client_id</c> field, or <see langword="null"/> when absent.</summary>
     public string? ClientId => GetField("client_id");
 
@@ -72,6 +82,21 @@ public sealed class PeddlerTokenRequestRecord
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The fingerprint of a client secret: the first 8 hexadecimal digits (lowercase) of the SHA-256
+    /// of its UTF-8 bytes, as <see cref="SecretFingerprint"/> shows it. Enough to tell a test's
+    /// secrets apart; too short to stand for the secret, and meant for test secrets only.
+    /// </summary>
+    /// <param name="clientSecret">The secret.</param>
+    /// <returns>8 lowercase hexadecimal digits.</returns>
+    public static string SecretFingerprintOf(string clientSecret)
+    {
+        ArgumentNullException.ThrowIfNull(clientSecret);
+        Span<byte> hash = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(clientSecret), hash);
+        return Convert.ToHexString(hash[..4]).ToLowerInvariant();
     }
 
     /// <summary>Describes the request without any secret, e.g. <c>POST /oauth/token client_id=test → 403 access_denied</c>.</summary>

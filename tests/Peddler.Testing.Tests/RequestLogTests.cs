@@ -98,4 +98,28 @@ public sealed class RequestLogTests
         Assert.DoesNotContain(Fake.Secret, registration.ToString(), StringComparison.Ordinal);
         Assert.Contains(Fake.ClientId, registration.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_log_tells_which_secret_arrived_by_its_fingerprint_only()
+    {
+        await using PeddlerAuthorizationServer server = await Wire.StartAsync();
+        using var http = new HttpClient();
+
+        await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm());
+        await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm(secret: "fake-other-secret"));
+        await Wire.PostAsync(http, server.TokenEndpoint, Wire.Form(("grant_type", "client_credentials"), ("client_id", Fake.ClientId)));
+
+        IReadOnlyList<PeddlerTokenRequestRecord> records = server.TokenRequests;
+        Assert.Equal(3, records.Count);
+        Assert.Equal(PeddlerTokenRequestRecord.SecretFingerprintOf(Fake.Secret), records[0].SecretFingerprint);
+        Assert.Equal(PeddlerTokenRequestRecord.SecretFingerprintOf("fake-other-secret"), records[1].SecretFingerprint);
+        Assert.Null(records[2].SecretFingerprint);
+        Assert.NotEqual(records[0].SecretFingerprint, records[1].SecretFingerprint);
+        Assert.Equal([200, 403, 400], records.Select(r => r.StatusCode ?? 0));
+
+        // 8 hex digits of SHA-256("abc") = ba7816bf…; never the secret itself.
+        Assert.Equal("ba7816bf", PeddlerTokenRequestRecord.SecretFingerprintOf("abc"));
+        Assert.Matches("^[0-9a-f]{8}$", records[0].SecretFingerprint!);
+        Assert.DoesNotContain(Fake.Secret, records[0].SecretFingerprint!, StringComparison.Ordinal);
+    }
 }

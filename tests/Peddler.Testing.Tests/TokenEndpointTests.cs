@@ -347,4 +347,29 @@ public sealed class TokenEndpointTests
         Assert.True(removed);
         Assert.Equal(403, afterRemoval.Status);
     }
+
+    [Fact]
+    public async Task RotateSecret_refuses_the_old_secret_accepts_the_new_one_and_keeps_every_carrier()
+    {
+        await using PeddlerAuthorizationServer server = await Wire.StartAsync();
+        server.AddCarriers(Fake.ClientId, ["900002"]);
+        using var http = new HttpClient();
+        string issued = await Wire.GetTokenAsync(http, server);
+
+        server.RotateSecret(Fake.ClientId, "fake-secret-rotated");
+        Reply oldSecret = await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm());
+        Reply ownCarrier = await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm(secret: "fake-secret-rotated"));
+        Reply addedCarrier = await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm(secret: "fake-secret-rotated", scope: "DEFAULT authenticated 900002"));
+        using var api = new HttpRequestMessage(HttpMethod.Get, server.ApiEndpoint);
+        api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issued);
+        Reply stillValid = await Wire.SendAsync(http, api);
+
+        Assert.Equal(403, oldSecret.Status);
+        Assert.Equal("access_denied", oldSecret.Json().GetProperty("error").GetString());
+        Assert.Equal("DEFAULT authenticated 900001", ownCarrier.Json().GetProperty("scope").GetString());
+        Assert.Equal("DEFAULT authenticated 900002", addedCarrier.Json().GetProperty("scope").GetString());
+        Assert.Equal(200, stillValid.Status);
+        Assert.Throws<ArgumentException>(() => server.RotateSecret("unknown-client", "fake-secret-rotated"));
+        Assert.ThrowsAny<ArgumentException>(() => server.RotateSecret(Fake.ClientId, ""));
+    }
 }
