@@ -38,13 +38,16 @@ public sealed class PeddlerClientOptions
     /// <summary>
     /// How many carriers <see cref="PeddlerTokenProvider.ForCarrier"/> keeps (each with its cached
     /// token). Default 10,000. When a new carrier would exceed it, idle carriers are evicted first,
-    /// then the least recently looked-up tenth.
+    /// then, if it is still reached, the least recently used tenth.
     /// </summary>
     public int MaxCarriers { get; set; } = 10_000;
 
     /// <summary>
-    /// How long a carrier may go without a <see cref="PeddlerTokenProvider.ForCarrier"/> lookup
-    /// before it is evicted (checked lazily, on lookups). Default 1 hour. An evicted carrier's
+    /// How long a carrier may go unused before it is evicted. A use is a
+    /// <see cref="PeddlerTokenProvider.ForCarrier"/> lookup, a
+    /// <see cref="PeddlerTokenProvider.GetTokenAsync(string, System.Threading.CancellationToken)"/>
+    /// call, or a call on a carrier's client someone holds. Checked lazily, on lookups, at most every
+    /// quarter of the timeout (between 1 second and 1 minute). Default 1 hour. An evicted carrier's
     /// client keeps working for whoever holds it; the next lookup creates a new one.
     /// </summary>
     public TimeSpan CarrierIdleTimeout { get; set; } = TimeSpan.FromHours(1);

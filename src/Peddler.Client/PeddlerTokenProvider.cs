@@ -197,9 +197,9 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <param name="carrierId">The carrier id: a scope token (printable ASCII without spaces, quotes or backslashes).</param>
     /// <returns>The carrier's client; the same instance for the same id while it is kept.</returns>
     /// <remarks>
-    /// A lookup of a known carrier is a lock-free dictionary read. At most
+    /// A lookup of a known carrier is a lock-free read of its slot in a compact table. At most
     /// <see cref="PeddlerClientOptions.MaxCarriers"/> carriers (default 10,000) are kept; a carrier
-    /// not looked up for <see cref="PeddlerClientOptions.CarrierIdleTimeout"/> (default 1 hour) is
+    /// unused for <see cref="PeddlerClientOptions.CarrierIdleTimeout"/> (default 1 hour) is
     /// evicted, checked lazily on lookups. Eviction only forgets the carrier here: a client already
     /// handed out keeps working (its cached token included) for whoever holds it.
     /// </remarks>
