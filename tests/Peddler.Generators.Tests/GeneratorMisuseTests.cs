@@ -160,7 +160,7 @@ public class GeneratorMisuseTests
     }
 
     [Fact]
-    public void A_pragma_silences_a_shape_error()
+    public void A_pragma_or_SuppressMessage_silences_a_shape_error()
     {
         IReadOnlyList<Diagnostic> reported = GeneratorHarness.Ide(
             TargetRuntime.Net100,
@@ -169,9 +169,11 @@ public class GeneratorMisuseTests
             [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class C { }
             #pragma warning restore PDL013
             [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class D { }
+            [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "PDL013", Justification = "test")]
+            [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class E { }
             """);
 
-        // Only D's: the one under the pragma is gone from the generator's output and from every analyzer's.
+        // Only D's: those of C and E are silenced in the generator's output, and no analyzer reports them.
         Diagnostic only = Assert.Single(reported, d => d.Id.StartsWith("PDL", System.StringComparison.Ordinal));
         Assert.Equal("PDL013", only.Id);
         Assert.Contains("'D'", only.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
