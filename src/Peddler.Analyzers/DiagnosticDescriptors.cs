@@ -3,9 +3,10 @@ using Microsoft.CodeAnalysis;
 namespace Peddler.Analyzers;
 
 /// <summary>
-/// Every diagnostic of the Peddler analyzers, in one place. Ids are <c>const</c> so that code
-/// fixes and suppressions can name them; each descriptor's help link points at its page under
-/// <c>docs/diagnostics/</c>.
+/// Every diagnostic of the Peddler analyzers and generator, in one place (the generator compiles
+/// this file too). Ids are <c>const</c> so that code fixes and suppressions can name them; each
+/// descriptor's help link points at its page under <c>docs/diagnostics/</c>. Each id is reported by
+/// exactly one component: PDL012–PDL015 by the generator, the others by the analyzers.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -52,16 +53,16 @@ internal static class DiagnosticDescriptors
     /// <summary>PDL011: no scopes.</summary>
     public const string MissingScopesId = "PDL011";
 
-    /// <summary>PDL012: the annotated class is not partial.</summary>
+    /// <summary>PDL012: the annotated class is not partial (reported by the generator).</summary>
     public const string ClientNotPartialId = "PDL012";
 
-    /// <summary>PDL013: the annotated class is static.</summary>
+    /// <summary>PDL013: the annotated class is static (reported by the generator).</summary>
     public const string ClientIsStaticId = "PDL013";
 
-    /// <summary>PDL014: the annotated class is generic.</summary>
+    /// <summary>PDL014: the annotated class is generic (reported by the generator).</summary>
     public const string ClientIsGenericId = "PDL014";
 
-    /// <summary>PDL015: the annotated class is nested in a type that is not partial.</summary>
+    /// <summary>PDL015: the annotated class is nested in a type that is not partial (reported by the generator).</summary>
     public const string ContainingTypeNotPartialId = "PDL015";
 
     /// <summary>PDL016: the token endpoint is plain http on a host that is not loopback.</summary>

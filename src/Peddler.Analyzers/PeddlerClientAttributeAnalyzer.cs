@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Peddler.Internal;
@@ -11,9 +9,10 @@ using Peddler.Internal;
 namespace Peddler.Analyzers;
 
 /// <summary>
-/// PDL002–PDL015: the <c>[PeddlerClient]</c> attribute's <c>Environment</c> and <c>Scopes</c>,
-/// and the shape of the annotated class. The generator emits nothing for an invalid attribute, so
-/// these diagnostics are the only explanation the user gets.
+/// PDL002–PDL011: the <c>[PeddlerClient]</c> attribute's <c>Environment</c> and <c>Scopes</c>.
+/// The shape of the annotated class (PDL012–PDL015) is the generator's to report, and only its:
+/// it decides from the shape whether to complete the class, and its diagnostics come first in a
+/// build, so one mistake gives exactly one error.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PeddlerClientAttributeAnalyzer : DiagnosticAnalyzer
@@ -40,11 +39,7 @@ public sealed class PeddlerClientAttributeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.MissingRequiredScope,
         DiagnosticDescriptors.UnknownEnvironment,
         DiagnosticDescriptors.MissingEnvironment,
-        DiagnosticDescriptors.MissingScopes,
-        DiagnosticDescriptors.ClientNotPartial,
-        DiagnosticDescriptors.ClientIsStatic,
-        DiagnosticDescriptors.ClientIsGeneric,
-        DiagnosticDescriptors.ContainingTypeNotPartial);
+        DiagnosticDescriptors.MissingScopes);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -124,7 +119,6 @@ public sealed class PeddlerClientAttributeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeAttribute(Action<Diagnostic> report, TypeDeclarationSyntax classDeclaration, AttributeSyntax attribute, AttributeData data)
     {
         string className = classDeclaration.Identifier.ValueText;
-        AnalyzeClassShape(report, classDeclaration);
 
         AnalyzeEnvironment(report, attribute, className, Argument(attribute, data, nameof(PeddlerClientAttributeShape.Environment)));
         AnalyzeScopes(report, attribute, className, Argument(attribute, data, nameof(PeddlerClientAttributeShape.Scopes)));
@@ -162,47 +156,6 @@ public sealed class PeddlerClientAttributeAnalyzer : DiagnosticAnalyzer
         }
 
         return new NamedArgument(expression, null, isConstant: false);
-    }
-
-    private static void AnalyzeClassShape(Action<Diagnostic> report, TypeDeclarationSyntax declaration)
-    {
-        string name = declaration.Identifier.ValueText;
-        Location location = declaration.Identifier.GetLocation();
-        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            report(Diagnostic.Create(DiagnosticDescriptors.ClientNotPartial, location, name));
-        }
-
-        if (declaration.Modifiers.Any(SyntaxKind.StaticKeyword))
-        {
-            report(Diagnostic.Create(DiagnosticDescriptors.ClientIsStatic, location, name));
-        }
-
-        if (declaration.TypeParameterList is { Parameters.Count: > 0 })
-        {
-            report(Diagnostic.Create(DiagnosticDescriptors.ClientIsGeneric, location, name));
-        }
-
-        var containing = new List<string>();
-        for (SyntaxNode? parent = declaration.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is TypeDeclarationSyntax type && !type.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                containing.Insert(0, "'" + type.Identifier.ValueText + "'");
-            }
-        }
-
-        if (containing.Count > 0)
-        {
-            // Reported on the annotated class (the analysed node); the fix makes every listed type partial.
-            report(Diagnostic.Create(
-                DiagnosticDescriptors.ContainingTypeNotPartial,
-                location,
-                name,
-                containing.Count == 1
-                    ? "its containing type " + containing[0] + " is"
-                    : "its containing types " + string.Join(", ", containing) + " are"));
-        }
     }
 
     private static void AnalyzeEnvironment(Action<Diagnostic> report, AttributeSyntax attribute, string className, NamedArgument? argument)

@@ -9,7 +9,8 @@ namespace Peddler.Generators;
 /// Completes every <c>[PeddlerClient]</c> partial class with a token client for Peddler's
 /// OAuth2 client-credentials endpoint, and adds one System.Text.Json context per compilation that
 /// every client shares. Attribute mistakes still produce a complete class (the analyzers report
-/// them), so that the PDL error is the only one; see <see cref="Parser.Parse"/>.
+/// them), so that the PDL error is the only one; the class's shape (PDL012-PDL015) is reported by
+/// the generator alone; see <see cref="Parser.Parse"/>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class PeddlerClientGenerator : IIncrementalGenerator
@@ -42,18 +43,22 @@ public sealed partial class PeddlerClientGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => Emitter.JsonContextName(compilation.AssemblyName))
             .WithTrackingName(TrackingNames.JsonContextName);
 
-        // Shape errors (PDL012-PDL015) are reported by the generator too: its diagnostics come before
-        // every compiler error in a build, so the user reads the PDL error first. Kept out of the
+        // Shape errors (PDL012-PDL015) are reported by the generator only (no analyzer reports them,
+        // so each mistake gives one error): its diagnostics come before every compiler error in a
+        // build, so the user reads the PDL error first, and the IDE lists them too. Kept out of the
         // source outputs so that they never invalidate the emitted text.
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = models
             .Where(static model => model.Diagnostics.Count > 0)
             .Select(static (model, _) => model.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, infos) =>
+
+        // The compilation joins only here, in the output, to point each diagnostic into the current
+        // syntax tree (see DiagnosticInfo.ToDiagnostic); it runs only for classes with a mistake.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
         {
-            foreach (DiagnosticInfo info in infos)
+            foreach (DiagnosticInfo info in pair.Left)
             {
-                spc.ReportDiagnostic(info.ToDiagnostic(Descriptor(info.Id)));
+                spc.ReportDiagnostic(info.ToDiagnostic(Descriptor(info.Id), pair.Right));
             }
         });
 

@@ -67,6 +67,26 @@ internal static class AnalyzerRunner
         return new Result(diagnostics, exceptions.ToList(), compilation.GetDiagnostics());
     }
 
+    /// <summary>
+    /// Runs the generator (which reports PDL012–PDL015) over <paramref name="sources"/>, compiled as
+    /// <see cref="Run(string[])"/> compiles them; returns its diagnostics and any exception it threw.
+    /// </summary>
+    public static (ImmutableArray<Diagnostic> Diagnostics, Exception? Exception) RunGenerator(params string[] sources)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+        var compilation = CSharpCompilation.Create(
+            "Probe",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: $"/src/File{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        GeneratorRunResult run = CSharpGeneratorDriver.Create([new Peddler.Generators.PeddlerClientGenerator().AsSourceGenerator()], parseOptions: parseOptions)
+            .RunGenerators(compilation)
+            .GetRunResult()
+            .Results
+            .Single();
+        return (run.Diagnostics, run.Exception);
+    }
+
     private sealed class GlobalOptionsProvider(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptionsProvider
     {
         private readonly Options _options = new(values);

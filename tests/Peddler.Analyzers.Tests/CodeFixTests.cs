@@ -399,7 +399,7 @@ public class CodeFixTests
         """);
 
     [Fact]
-    public Task PDL012_adds_partial() => Verify.CodeFixAsync<PeddlerClientAttributeAnalyzer, MakePartialCodeFixProvider>(
+    public Task PDL012_adds_partial() => Verify.CodeFixWithGeneratorAsync<PeddlerClientAttributeAnalyzer, MakePartialCodeFixProvider>(
         """
         using Peddler;
 
@@ -420,7 +420,7 @@ public class CodeFixTests
         """);
 
     [Fact]
-    public Task PDL015_makes_every_containing_type_partial() => Verify.CodeFixAsync<PeddlerClientAttributeAnalyzer, MakePartialCodeFixProvider>(
+    public Task PDL015_makes_every_containing_type_partial() => Verify.CodeFixWithGeneratorAsync<PeddlerClientAttributeAnalyzer, MakePartialCodeFixProvider>(
         """
         using Peddler;
 

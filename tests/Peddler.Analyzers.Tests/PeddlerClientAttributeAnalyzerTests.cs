@@ -6,11 +6,17 @@ using Xunit;
 
 namespace Peddler.Analyzers.Tests;
 
-/// <summary>PDL002–PDL015: the [PeddlerClient] attribute's environment, scopes and class shape.</summary>
+/// <summary>
+/// PDL002–PDL011: the [PeddlerClient] attribute's environment and scopes (the analyzer); PDL012–PDL015:
+/// the class's shape (the generator, run beside the analyzer as in a build).
+/// </summary>
 public class PeddlerClientAttributeAnalyzerTests
 {
     private static Task VerifyAsync(string source, params DiagnosticResult[] expected) =>
         Verify.AnalyzerAsync<PeddlerClientAttributeAnalyzer>(source, null, expected);
+
+    private static Task VerifyWithGeneratorAsync(string source, params DiagnosticResult[] expected) =>
+        Verify.AnalyzerWithGeneratorAsync<PeddlerClientAttributeAnalyzer>(source, expected);
 
     private static DiagnosticResult At(string id, int location = 0) =>
         new DiagnosticResult(id, id is "PDL009" or "PDL010" or "PDL011" or "PDL012" or "PDL013" or "PDL014" or "PDL015" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning)
@@ -143,7 +149,7 @@ public class PeddlerClientAttributeAnalyzerTests
         """, At("PDL010"), At("PDL011"));
 
     [Fact]
-    public Task Not_partial() => VerifyAsync("""
+    public Task Not_partial() => VerifyWithGeneratorAsync("""
         using Peddler;
 
         [PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 900001")]
@@ -151,7 +157,7 @@ public class PeddlerClientAttributeAnalyzerTests
         """, At("PDL012").WithMessage("Class 'CarrierTokens' has [PeddlerClient] but is not partial; add the 'partial' modifier so the generator can complete it"));
 
     [Fact]
-    public Task Static() => VerifyAsync("""
+    public Task Static() => VerifyWithGeneratorAsync("""
         using Peddler;
 
         [PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 900001")]
@@ -159,7 +165,7 @@ public class PeddlerClientAttributeAnalyzerTests
         """, At("PDL013"));
 
     [Fact]
-    public Task Generic() => VerifyAsync("""
+    public Task Generic() => VerifyWithGeneratorAsync("""
         using Peddler;
 
         [PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 900001")]
@@ -167,7 +173,7 @@ public class PeddlerClientAttributeAnalyzerTests
         """, At("PDL014"));
 
     [Fact]
-    public Task Nested_in_non_partial_types() => VerifyAsync("""
+    public Task Nested_in_non_partial_types() => VerifyWithGeneratorAsync("""
         using Peddler;
 
         public class Outer
@@ -192,7 +198,7 @@ public class PeddlerClientAttributeAnalyzerTests
         At("PDL015", 1).WithMessage("Class 'OtherTokens' has [PeddlerClient] but its containing type 'Single' is not partial; add the 'partial' modifier so the generator can complete the nested class"));
 
     [Fact]
-    public Task Nested_in_partial_types_is_fine() => VerifyAsync("""
+    public Task Nested_in_partial_types_is_fine() => VerifyWithGeneratorAsync("""
         using Peddler;
 
         public partial class Outer
@@ -203,7 +209,7 @@ public class PeddlerClientAttributeAnalyzerTests
         """);
 
     [Fact]
-    public Task Every_problem_at_once() => VerifyAsync("""
+    public Task Every_problem_at_once() => VerifyWithGeneratorAsync("""
         using Peddler;
 
         [PeddlerClient(Environment = {|#1:"Sandbox"|}, Scopes = {|#0:"default CARRIER_ID"|})]

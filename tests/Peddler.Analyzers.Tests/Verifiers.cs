@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -5,6 +7,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
+using Peddler.Generators;
 
 namespace Peddler.Analyzers.Tests;
 
@@ -27,6 +30,25 @@ internal static class Verify
         };
         Configure(test.TestState, editorConfig);
         test.TestState.AdditionalReferences.AddRange(references);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// As <see cref="AnalyzerAsync{TAnalyzer}(string, string?, DiagnosticResult[])"/>, with the generator
+    /// running beside the analyzer as in a build and in the IDE: the class-shape rules (PDL012–PDL015)
+    /// are the generator's, so the markup holds what the user sees from both, each exactly once.
+    /// </summary>
+    public static Task AnalyzerWithGeneratorAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new AnalyzerWithGeneratorTest<TAnalyzer>
+        {
+            TestCode = source,
+            ReferenceAssemblies = TestEnvironment.ReferenceAssemblies,
+        };
+        ConfigureGenerator(test);
+        Configure(test.TestState, null);
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync(CancellationToken.None);
     }
@@ -73,6 +95,52 @@ internal static class Verify
         }
 
         return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// As <see cref="CodeFixAsync{TAnalyzer, TCodeFix}(string, string, string?, DiagnosticResult[])"/>,
+    /// with the generator running beside the analyzer: the fix is offered on the generator's diagnostic.
+    /// </summary>
+    public static Task CodeFixWithGeneratorAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixWithGeneratorTest<TAnalyzer, TCodeFix>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            ReferenceAssemblies = TestEnvironment.ReferenceAssemblies,
+        };
+        ConfigureGenerator(test);
+        Configure(test.TestState, null);
+        Configure(test.FixedState, null);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The generated clients are the output tests' subject (tests/Peddler.Generators.Tests), not these
+    /// tests'; and the compiler's own CS0260, which accompanies PDL012/PDL015 when the generator
+    /// completes a class that is not partial, is checked there too (one-mistake-one-error tests).
+    /// </summary>
+    private static void ConfigureGenerator<TVerifier>(AnalyzerTest<TVerifier> test)
+        where TVerifier : IVerifier, new()
+    {
+        test.TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
+        test.CompilerDiagnostics = CompilerDiagnostics.None;
+    }
+
+    private sealed class AnalyzerWithGeneratorTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(PeddlerClientGenerator)];
+    }
+
+    private sealed class CodeFixWithGeneratorTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(PeddlerClientGenerator)];
     }
 
     private static void Configure(SolutionState state, string? editorConfig)

@@ -97,6 +97,21 @@ internal static class GeneratorHarness
         return reported;
     }
 
+    /// <summary>
+    /// Every diagnostic the IDE lists for the project: it runs the generator and every analyzer over
+    /// the whole project and shows all they report, whether or not the build would stop at an error.
+    /// Diagnostics silenced by <c>#pragma</c> come back from the generator driver marked as suppressed
+    /// (the command-line compiler does not print them either) and are left out.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Ide(TargetRuntime runtime, params string[] sources)
+    {
+        CreateDriver().RunGeneratorsAndUpdateCompilation(Compile(runtime, sources), out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        var reported = new List<Diagnostic>(generatorDiagnostics);
+        reported.AddRange(output.GetDiagnostics());
+        reported.AddRange(output.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult());
+        return reported.Where(d => !d.IsSuppressed).ToList();
+    }
+
     /// <summary>Whether the diagnostic fails the build.</summary>
     public static bool IsError(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error || diagnostic.IsWarningAsError;
 

@@ -101,6 +101,84 @@ public class GeneratorMisuseTests
         }
     }
 
+    /// <summary>Each shape mistake, where its one PDL diagnostic must point (the text after the marker) and its message.</summary>
+    public static TheoryData<string, string, string, string> ShapeMistakes() => new()
+    {
+        {
+            "not partial", "PDL012",
+            """[Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public class C { }""",
+            "Class 'C' has [PeddlerClient] but is not partial; add the 'partial' modifier so the generator can complete it"
+        },
+        {
+            "static", "PDL013",
+            """[Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class C { }""",
+            "Class 'C' has [PeddlerClient] but is static; remove 'static': a token client is an instance with its own token cache"
+        },
+        {
+            "generic", "PDL014",
+            """[Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public partial class C<T> { }""",
+            "Class 'C' has [PeddlerClient] but is generic; remove its type parameters or annotate a non-generic class"
+        },
+        {
+            "nested in a non-partial type", "PDL015",
+            """public class Outer { [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public partial class C { } }""",
+            "Class 'C' has [PeddlerClient] but its containing type 'Outer' is not partial; add the 'partial' modifier so the generator can complete the nested class"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ShapeMistakes))]
+    public void In_the_IDE_a_shape_mistake_is_reported_exactly_once_by_one_component(string _, string expectedId, string source, string expectedMessage)
+    {
+        foreach (TargetRuntime runtime in new[] { TargetRuntime.Net80, TargetRuntime.Net100 })
+        {
+            Diagnostic[] pdl = GeneratorHarness.Ide(runtime, source).Where(d => d.Id.StartsWith("PDL", System.StringComparison.Ordinal)).ToArray();
+
+            Diagnostic only = Assert.Single(pdl);
+            Assert.Equal(expectedId, only.Id);
+            Assert.Equal(DiagnosticSeverity.Error, only.Severity);
+            Assert.Equal(expectedMessage, only.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+            // A location in the user's syntax tree (not just a path): #pragma, code fixes and the editor's squiggle need it.
+            Assert.True(only.Location.IsInSource, only.Location.Kind.ToString());
+            Assert.Equal("Source0.cs", only.Location.SourceTree!.FilePath);
+            int start = source.IndexOf(" C", System.StringComparison.Ordinal) + 1;
+            Assert.Equal(new Microsoft.CodeAnalysis.Text.TextSpan(start, 1), only.Location.SourceSpan);
+        }
+    }
+
+    [Fact]
+    public void In_the_IDE_every_shape_mistake_of_one_class_is_reported_once_each()
+    {
+        IReadOnlyList<Diagnostic> reported = GeneratorHarness.Ide(
+            TargetRuntime.Net100,
+            """public class Outer { [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static class C<T> { } }""");
+
+        Assert.Equal(
+            ["PDL012", "PDL013", "PDL014", "PDL015"],
+            reported.Where(d => d.Id.StartsWith("PDL", System.StringComparison.Ordinal)).Select(d => d.Id).Order(System.StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_pragma_or_SuppressMessage_silences_a_shape_error()
+    {
+        IReadOnlyList<Diagnostic> reported = GeneratorHarness.Ide(
+            TargetRuntime.Net100,
+            """
+            #pragma warning disable PDL013
+            [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class C { }
+            #pragma warning restore PDL013
+            [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class D { }
+            [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "PDL013", Justification = "test")]
+            [Peddler.PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 1")] public static partial class E { }
+            """);
+
+        // Only D's: those of C and E are silenced in the generator's output, and no analyzer reports them.
+        Diagnostic only = Assert.Single(reported, d => d.Id.StartsWith("PDL", System.StringComparison.Ordinal));
+        Assert.Equal("PDL013", only.Id);
+        Assert.Contains("'D'", only.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_class_that_is_not_partial_gives_the_PDL_error_then_the_compilers_own_and_no_cascade()
     {

@@ -27,8 +27,12 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span,
             location.GetLineSpan().Span,
             new EquatableArray<string>(System.Collections.Immutable.ImmutableArray.Create(arguments)));
 
-    /// <summary>Rebuilds the diagnostic.</summary>
-    public Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor)
+    /// <summary>
+    /// Rebuilds the diagnostic, pointing into <paramref name="compilation"/>'s syntax tree of the same
+    /// path: a source location, so that <c>#pragma warning disable</c> silences it and the IDE offers
+    /// its code fixes. A path-only location stays the fallback (no tree of that path).
+    /// </summary>
+    public Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor, Compilation compilation)
     {
         var arguments = new object[Arguments.Count];
         for (int i = 0; i < arguments.Length; i++)
@@ -36,6 +40,16 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span,
             arguments[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(descriptor, Location.Create(FilePath, Span, LineSpan), arguments);
+        Location location = Location.Create(FilePath, Span, LineSpan);
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && Span.End <= tree.Length)
+            {
+                location = Location.Create(tree, Span);
+                break;
+            }
+        }
+
+        return Diagnostic.Create(descriptor, location, arguments);
     }
 }
