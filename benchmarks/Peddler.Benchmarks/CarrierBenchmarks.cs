@@ -12,7 +12,7 @@ namespace Peddler.Benchmarks;
 /// <summary>
 /// Group 6, many carriers: 10,000 carriers of one <c>{CarrierId}</c> client, each with its cached
 /// token (warmed over loopback in setup); a cached token for a random carrier is one lock-free read
-/// of the carrier's slot in the client's carrier table (<c>GetTokenAsync(carrierId)</c>), or a
+/// of the carrier's slot in the client's carrier table (<c>GetCarrierTokenAsync(carrierId)</c>), or a
 /// table lookup plus the carrier's own cache hit (<c>ForCarrier(carrierId).GetTokenAsync()</c>).
 /// The setup also prints the managed heap retained per cached carrier.
 /// </summary>
@@ -76,15 +76,15 @@ public class CarrierBenchmarks
         await _server.DisposeAsync();
     }
 
-    /// <summary>A cached token for a random one of 10,000 warm carriers: <c>GetTokenAsync(carrierId)</c>, one slot of the carrier table.</summary>
+    /// <summary>A cached token for a random one of 10,000 warm carriers: <c>GetCarrierTokenAsync(carrierId)</c>, one slot of the carrier table.</summary>
     [Benchmark(Baseline = true)]
     public ValueTask<PeddlerAccessToken> RandomCarrierCachedToken() =>
-        _provider.GetTokenAsync(_ids[_order[_next++ & ((1 << 16) - 1)]]);
+        _provider.GetCarrierTokenAsync(_ids[_order[_next++ & ((1 << 16) - 1)]]);
 
     /// <summary>The same with the id in a string of the caller's own (as parsed from a request), not the instance the carrier was added with.</summary>
     [Benchmark]
     public ValueTask<PeddlerAccessToken> RandomCarrierCachedTokenOwnIdString() =>
-        _provider.GetTokenAsync(_copies[_order[_next++ & ((1 << 16) - 1)]]);
+        _provider.GetCarrierTokenAsync(_copies[_order[_next++ & ((1 << 16) - 1)]]);
 
     /// <summary>The same through the carrier's client: <c>ForCarrier(carrierId).GetTokenAsync()</c>.</summary>
     [Benchmark]

@@ -45,7 +45,7 @@ public sealed class PeddlerClientOptions
     /// <summary>
     /// How long a carrier may go unused before it is evicted. A use is a
     /// <see cref="PeddlerTokenProvider.ForCarrier"/> lookup, a
-    /// <see cref="PeddlerTokenProvider.GetTokenAsync(string, System.Threading.CancellationToken)"/>
+    /// <see cref="PeddlerTokenProvider.GetCarrierTokenAsync(string, System.Threading.CancellationToken)"/>
     /// call, or a call on a carrier's client someone holds. Checked lazily, on lookups, at most every
     /// quarter of the timeout (between 1 second and 1 minute). Default 1 hour. An evicted carrier's
     /// client keeps working for whoever holds it; the next lookup creates a new one.

@@ -169,7 +169,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <returns>The carrier's cached token, or a new one.</returns>
     /// <exception cref="ArgumentException"><paramref name="carrierId"/> is not a valid scope token.</exception>
     /// <exception cref="InvalidOperationException">The client's <c>Scopes</c> fix the carrier (no <c>{CarrierId}</c>).</exception>
-    public ValueTask<PeddlerAccessToken> GetTokenAsync(string carrierId, CancellationToken cancellationToken = default)
+    public ValueTask<PeddlerAccessToken> GetCarrierTokenAsync(string carrierId, CancellationToken cancellationToken = default)
     {
         if (_coarseClock && _carriers is { } carriers && carrierId is not null)
         {

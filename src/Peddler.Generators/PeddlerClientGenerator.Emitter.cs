@@ -128,7 +128,7 @@ public sealed partial class PeddlerClientGenerator
             // Run-time carriers: only where the scopes take the carrier id.
             string forCarrier = (" " + spec.Scopes + " ").Contains(" {CarrierId} ")
                 ? "/// <inheritdoc cref=\"global::Peddler.PeddlerTokenProvider.ForCarrier(string)\"/>\npublic global::Peddler.IPeddlerTokenClient ForCarrier(string carrierId) => __peddlerTokenProvider.ForCarrier(carrierId);\n\n"
-                    + "/// <inheritdoc cref=\"global::Peddler.PeddlerTokenProvider.GetTokenAsync(string, global::System.Threading.CancellationToken)\"/>\npublic global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetTokenAsync(string carrierId, global::System.Threading.CancellationToken cancellationToken = default) => __peddlerTokenProvider.GetTokenAsync(carrierId, cancellationToken);\n\n"
+                    + "/// <inheritdoc cref=\"global::Peddler.PeddlerTokenProvider.GetCarrierTokenAsync(string, global::System.Threading.CancellationToken)\"/>\npublic global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetCarrierTokenAsync(string carrierId, global::System.Threading.CancellationToken cancellationToken = default) => __peddlerTokenProvider.GetCarrierTokenAsync(carrierId, cancellationToken);\n\n"
                 : string.Empty;
 
             writer.WriteLine(GeneratedCode);

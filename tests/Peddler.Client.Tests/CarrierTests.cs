@@ -149,35 +149,35 @@ public class CarrierTests
     }
 
     [Fact]
-    public async Task GetTokenAsync_with_a_carrier_id_serves_that_carriers_cached_token_and_never_an_invalidated_one()
+    public async Task GetCarrierTokenAsync_serves_that_carriers_cached_token_and_never_an_invalidated_one()
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
         env.Server.AddCarriers(Fake.ClientId, ["900002", "900003"]);
         PeddlerTokenProvider provider = CreateProvider(env);
 
-        PeddlerAccessToken second = await provider.GetTokenAsync("900002");
-        PeddlerAccessToken third = await provider.GetTokenAsync("900003");
+        PeddlerAccessToken second = await provider.GetCarrierTokenAsync("900002");
+        PeddlerAccessToken third = await provider.GetCarrierTokenAsync("900003");
         Assert.Equal("DEFAULT authenticated 900002", second.Scope);
         Assert.Equal("DEFAULT authenticated 900003", third.Scope);
 
         // Hits, from the table or from the carrier's client, with an id of another string instance.
-        Assert.Same(second, Clients.WithoutWaiting(provider.GetTokenAsync(new string("900002".AsSpan()))));
+        Assert.Same(second, Clients.WithoutWaiting(provider.GetCarrierTokenAsync(new string("900002".AsSpan()))));
         Assert.Same(second, Clients.WithoutWaiting(provider.ForCarrier("900002").GetTokenAsync()));
-        Assert.Same(third, Clients.WithoutWaiting(provider.GetTokenAsync("900003")));
+        Assert.Same(third, Clients.WithoutWaiting(provider.GetCarrierTokenAsync("900003")));
         Assert.Equal(2, env.Server.TokenRequestCount);
 
         // Invalidated through the carrier's client: the table never hands the old token out again.
         provider.ForCarrier("900002").InvalidateToken(second);
-        PeddlerAccessToken renewed = await provider.GetTokenAsync("900002");
+        PeddlerAccessToken renewed = await provider.GetCarrierTokenAsync("900002");
         Assert.NotEqual(second.AccessToken, renewed.AccessToken);
-        Assert.Same(renewed, Clients.WithoutWaiting(provider.GetTokenAsync("900002")));
-        Assert.Same(third, Clients.WithoutWaiting(provider.GetTokenAsync("900003")));
+        Assert.Same(renewed, Clients.WithoutWaiting(provider.GetCarrierTokenAsync("900002")));
+        Assert.Same(third, Clients.WithoutWaiting(provider.GetCarrierTokenAsync("900003")));
         Assert.Equal(3, env.Server.TokenRequestCount);
 
-        await Assert.ThrowsAsync<ArgumentException>(async () => await provider.GetTokenAsync("9000 02"));
-        await Assert.ThrowsAsync<ArgumentNullException>(async () => await provider.GetTokenAsync(carrierId: null!));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await provider.GetCarrierTokenAsync("9000 02"));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await provider.GetCarrierTokenAsync(carrierId: null!));
         var fixedCarrier = new PeddlerTokenProvider(env.Http, env.Options(), CarrierTokens.Descriptor);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await fixedCarrier.GetTokenAsync("900002"));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await fixedCarrier.GetCarrierTokenAsync("900002"));
         Assert.Equal(3, env.Server.TokenRequestCount);
     }
 
@@ -193,11 +193,11 @@ public class CarrierTests
         env.Server.AddCarriers(Fake.ClientId, [one, other]);
         PeddlerTokenProvider provider = CreateProvider(env);
 
-        PeddlerAccessToken first = await provider.GetTokenAsync(one);
-        PeddlerAccessToken second = await provider.GetTokenAsync(other);
+        PeddlerAccessToken first = await provider.GetCarrierTokenAsync(one);
+        PeddlerAccessToken second = await provider.GetCarrierTokenAsync(other);
 
-        Assert.Equal("DEFAULT authenticated " + one, Clients.WithoutWaiting(provider.GetTokenAsync(new string(one.AsSpan()))).Scope);
-        Assert.Equal("DEFAULT authenticated " + other, Clients.WithoutWaiting(provider.GetTokenAsync(new string(other.AsSpan()))).Scope);
+        Assert.Equal("DEFAULT authenticated " + one, Clients.WithoutWaiting(provider.GetCarrierTokenAsync(new string(one.AsSpan()))).Scope);
+        Assert.Equal("DEFAULT authenticated " + other, Clients.WithoutWaiting(provider.GetCarrierTokenAsync(new string(other.AsSpan()))).Scope);
         Assert.NotEqual(first.AccessToken, second.AccessToken);
         Assert.Equal(2, env.Server.TokenRequestCount);
     }
@@ -214,7 +214,7 @@ public class CarrierTests
         string[] hot = carriers[..8];
         foreach (string carrier in hot)
         {
-            await provider.GetTokenAsync(carrier);
+            await provider.GetCarrierTokenAsync(carrier);
         }
 
         using var done = new System.Threading.CancellationTokenSource();
@@ -224,14 +224,14 @@ public class CarrierTests
             while (!done.IsCancellationRequested)
             {
                 string carrier = hot[reads++ & 7];
-                PeddlerAccessToken token = await provider.GetTokenAsync(carrier);
+                PeddlerAccessToken token = await provider.GetCarrierTokenAsync(carrier);
                 Assert.Equal("DEFAULT authenticated " + carrier, token.Scope);
             }
         })).ToArray();
 
         foreach (string[] batch in carriers[8..].Chunk(100))
         {
-            await Task.WhenAll(batch.Select(c => provider.GetTokenAsync(c).AsTask()));
+            await Task.WhenAll(batch.Select(c => provider.GetCarrierTokenAsync(c).AsTask()));
         }
 
         done.Cancel();

@@ -98,30 +98,30 @@ public sealed class SharingTests
         FleetTokens a = fleet.AddInstance();
         FleetTokens b = fleet.AddInstance();
 
-        PeddlerAccessToken second = await a.GetTokenAsync("900002");
+        PeddlerAccessToken second = await a.GetCarrierTokenAsync("900002");
         PeddlerAccessToken third = await a.ForCarrier("900003").GetTokenAsync();
         Assert.Equal("DEFAULT authenticated 900002", second.Scope);
         Assert.Equal("DEFAULT authenticated 900003", third.Scope);
 
         // b takes each carrier's token from the fleet: one request per carrier, not per instance.
-        Assert.Equal(second.AccessToken, (await b.GetTokenAsync("900002")).AccessToken);
+        Assert.Equal(second.AccessToken, (await b.GetCarrierTokenAsync("900002")).AccessToken);
         Assert.Equal(third.AccessToken, (await b.ForCarrier("900003").GetTokenAsync()).AccessToken);
         Assert.Equal(2, fleet.Server.TokenRequestCount);
 
         // An API refused carrier 900002's token at a: b drops it too (pub/sub), and 900003 is untouched.
         a.ForCarrier("900002").InvalidateToken(second);
-        PeddlerAccessToken replacement = await a.GetTokenAsync("900002");
+        PeddlerAccessToken replacement = await a.GetCarrierTokenAsync("900002");
         Assert.NotEqual(second.AccessToken, replacement.AccessToken);
         PeddlerAccessToken seenByB = second;
         DateTime deadline = DateTime.UtcNow.AddSeconds(15);
         while (seenByB.AccessToken == second.AccessToken && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
-            seenByB = await b.GetTokenAsync("900002");
+            seenByB = await b.GetCarrierTokenAsync("900002");
         }
 
         Assert.Equal(replacement.AccessToken, seenByB.AccessToken);
-        Assert.Equal(third.AccessToken, (await b.GetTokenAsync("900003")).AccessToken);
+        Assert.Equal(third.AccessToken, (await b.GetCarrierTokenAsync("900003")).AccessToken);
         Assert.Equal(3, fleet.Server.TokenRequestCount);
     }
 

@@ -36,8 +36,8 @@ partial class ConfiguredCarrierTokens : global::Peddler.IPeddlerClient<global::C
     /// <inheritdoc cref="global::Peddler.PeddlerTokenProvider.ForCarrier(string)"/>
     public global::Peddler.IPeddlerTokenClient ForCarrier(string carrierId) => __peddlerTokenProvider.ForCarrier(carrierId);
 
-    /// <inheritdoc cref="global::Peddler.PeddlerTokenProvider.GetTokenAsync(string, global::System.Threading.CancellationToken)"/>
-    public global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetTokenAsync(string carrierId, global::System.Threading.CancellationToken cancellationToken = default) => __peddlerTokenProvider.GetTokenAsync(carrierId, cancellationToken);
+    /// <inheritdoc cref="global::Peddler.PeddlerTokenProvider.GetCarrierTokenAsync(string, global::System.Threading.CancellationToken)"/>
+    public global::System.Threading.Tasks.ValueTask<global::Peddler.PeddlerAccessToken> GetCarrierTokenAsync(string carrierId, global::System.Threading.CancellationToken cancellationToken = default) => __peddlerTokenProvider.GetCarrierTokenAsync(carrierId, cancellationToken);
 
     static global::ConfiguredCarrierTokens global::Peddler.IPeddlerClient<global::ConfiguredCarrierTokens>.Create(global::System.Net.Http.HttpClient httpClient, global::Peddler.PeddlerClientOptions options, global::System.TimeProvider? timeProvider) => new global::ConfiguredCarrierTokens(httpClient, options, timeProvider);
 
