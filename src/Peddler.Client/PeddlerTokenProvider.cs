@@ -739,15 +739,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private async Task<PeddlerAccessToken> AcquireAndCacheAsync(Config config, CacheEntry? replacing, string trigger)
     {
         long startedAt = _timeProvider.GetTimestamp();
+        long startedAtTickCount = Environment.TickCount64;
         PeddlerAccessToken token;
         if (_sharedCache is null)
         {
-            token = await RequestTokenAsync(config, trigger).ConfigureAwait(false);
+            token = await RequestTokenAsync(config, trigger, startedAt).ConfigureAwait(false);
         }
         else
         {
             var context = new PeddlerTokenCacheContext(_descriptor.ClientName, config.Settings, replacing?.Token, trigger);
-            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(config, trigger), CancellationToken.None).ConfigureAwait(false);
+            token = await _sharedCache.GetOrRequestAsync(context, _ => RequestTokenAsync(config, trigger, _timeProvider.GetTimestamp()), CancellationToken.None).ConfigureAwait(false);
         }
 
         // A shared cache may hand back anything: bound it like a response.
@@ -770,8 +771,9 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
         long refreshAt = startedAt + Ticks(lifetime - margin);
         long usableUntil = startedAt + Ticks(lifetime - skew);
-        long now = _timeProvider.GetTimestamp();
-        long refreshAtTickCount = Environment.TickCount64 + (long)((refreshAt - now) * 1000.0 / _timeProvider.TimestampFrequency);
+
+        // The same point on the coarse clock (used only with the system clock), from the same start.
+        long refreshAtTickCount = startedAtTickCount + (long)(lifetime - margin).TotalMilliseconds;
         var entry = new CacheEntry(token, startedAt, refreshAt, refreshAtTickCount, usableUntil);
         lock (_gate)
         {
@@ -793,8 +795,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
     private DateTimeOffset WallClock(long timestamp) => _timeProvider.GetUtcNow() + Span(timestamp - _timeProvider.GetTimestamp());
 
-    private Task<PeddlerAccessToken> RequestTokenAsync(Config config, string trigger) =>
-        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), config.Settings, _descriptor, config.RequestBody, _timeProvider, config.Diagnostics, trigger);
+    private Task<PeddlerAccessToken> RequestTokenAsync(Config config, string trigger, long startedAt) =>
+        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), config.Settings, _descriptor, config.RequestBody, _timeProvider, config.Diagnostics, trigger, startedAt);
 
     /// <summary>One generation of settings: the validated options, their encoded form body and diagnostics.</summary>
     private sealed class Config(PeddlerRequestSettings settings, ReadOnlyMemory<byte> requestBody, PeddlerClientDiagnostics diagnostics, Config? root = null)

@@ -87,11 +87,19 @@ internal sealed class PeddlerClientDiagnostics
         }));
     }
 
-    public void Succeeded(Activity? activity, PeddlerAccessToken token, string trigger, int attempts, TimeSpan elapsed, TimeSpan lifetime)
+    /// <summary>Reports a token acquired; the clock is read (elapsed time, lifetime) only if a log line or a measurement needs it.</summary>
+    public void Succeeded(Activity? activity, PeddlerAccessToken token, string trigger, int attempts, long startedAt, TimeProvider timeProvider)
     {
+        if (activity is null && !Instruments.TokenRequests.Enabled && !Instruments.TokenRequestDuration.Enabled && !Logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        TimeSpan elapsed = timeProvider.GetElapsedTime(startedAt);
         if (Logger.IsEnabled(LogLevel.Information))
         {
             // Guarded: the fingerprint is a SHA-256 of the token, not worth computing for nobody.
+            TimeSpan lifetime = token.ExpiresAt - timeProvider.GetUtcNow();
             PeddlerLog.TokenAcquired(Logger, token.Fingerprint, token.Scope, TokenEndpoint, trigger, token.ExpiresAt, lifetime, attempts, (long)elapsed.TotalMilliseconds);
         }
 
