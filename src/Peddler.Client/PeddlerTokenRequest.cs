@@ -187,6 +187,33 @@ internal static class PeddlerTokenRequest
     /// <summary>The overall timeout ended during an attempt or before the next; never thrown to callers (they get a <see cref="TimeoutException"/>).</summary>
     private sealed class OverallTimeout : Exception;
 
+    /// <summary>
+    /// One spare attempt source for the whole process, reused with
+    /// <see cref="CancellationTokenSource.TryReset"/> (which stops its timer and drops its
+    /// registrations), so that a cold acquisition does not allocate a source and a timer each time.
+    /// A source that was cancelled (its attempt timed out) cannot be reset and is disposed instead.
+    /// </summary>
+    private static class SpareSource
+    {
+        private static CancellationTokenSource? s_spare;
+
+        public static CancellationTokenSource Rent() => Interlocked.Exchange(ref s_spare, null) ?? new CancellationTokenSource();
+
+        public static void Return(CancellationTokenSource source)
+        {
+            if (!source.TryReset() || Interlocked.CompareExchange(ref s_spare, source, null) is not null)
+            {
+                source.Dispose();
+            }
+        }
+
+        /// <summary>Returns the source at the end of a <c>using</c> scope (a struct: no allocation).</summary>
+        public readonly struct Returner(CancellationTokenSource source) : IDisposable
+        {
+            public void Dispose() => Return(source);
+        }
+    }
+
     private static TimeSpan Remaining(long deadline, TimeProvider timeProvider) =>
         TimeSpan.FromSeconds((deadline - timeProvider.GetTimestamp()) / (double)timeProvider.TimestampFrequency);
 
@@ -236,7 +263,8 @@ internal static class PeddlerTokenRequest
         // The system clock cancels the source directly; another TimeProvider (tests) gets a timer of its own.
         bool overall = settings.AttemptTimeout == Timeout.InfiniteTimeSpan || remaining <= settings.AttemptTimeout;
         TimeSpan budget = overall ? remaining : settings.AttemptTimeout;
-        using var attempt = new CancellationTokenSource();
+        CancellationTokenSource attempt = SpareSource.Rent();
+        using var returnAttempt = new SpareSource.Returner(attempt);
         using ITimer? timer = ReferenceEquals(timeProvider, TimeProvider.System) ? null
             : timeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), attempt, budget, Timeout.InfiniteTimeSpan);
         if (timer is null)
