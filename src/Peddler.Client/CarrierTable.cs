@@ -6,8 +6,11 @@ namespace Peddler;
 
 /// <summary>
 /// The run-time carriers of one <c>{CarrierId}</c> client: an open-addressing table whose slots
-/// hold, inline, what a cache hit needs (the carrier id, its cached token and refresh point), so
-/// that a cached token for any of thousands of carriers is one read of one slot in a compact array.
+/// hold, inline, what a cache hit needs (the carrier id packed into a number, its cached token and
+/// refresh point) in 40 bytes, so that a cached token for any of thousands of carriers is one read
+/// of one slot in a compact array (10,000 carriers: 640 KiB). The id's string and the carrier's
+/// provider sit in a parallel array, read only for ids longer than 8 characters and for lookups
+/// that return the provider.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,14 +27,14 @@ namespace Peddler;
 /// last copy is always of the newest entry.
 /// </para>
 /// </remarks>
-internal sealed class CarrierTable
+internal sealed class CarrierTable(long epoch)
 {
     private const int Empty = 0;
     private const int Full = 1;
     private const int Removed = 2;
 
     private readonly object _lock = new();
-    private Slot[] _slots = new Slot[16];
+    private Arrays _arrays = new(16);
     private int _count;
     private int _used;
 
@@ -44,42 +47,43 @@ internal sealed class CarrierTable
     /// <see langword="null"/> otherwise (not kept, no token, in its refresh window, or being written).
     /// </summary>
     public PeddlerAccessToken? TryGetFreshToken(string carrierId, long nowTickCount) =>
-        TryRead(carrierId, nowTickCount, out PeddlerAccessToken? token, out long refreshAt, out _) && nowTickCount < refreshAt ? token : null;
+        TryRead(carrierId, nowTickCount, wantProvider: false, out PeddlerAccessToken? token, out long refreshAt, out _) && nowTickCount < refreshAt ? token : null;
 
     /// <summary>The provider of <paramref name="carrierId"/> if it is kept; <see langword="null"/> otherwise (or while its slot is written).</summary>
     public PeddlerTokenProvider? TryGetProvider(string carrierId, long nowTickCount) =>
-        TryRead(carrierId, nowTickCount, out _, out _, out PeddlerTokenProvider? provider) ? provider : null;
+        TryRead(carrierId, nowTickCount, wantProvider: true, out _, out _, out PeddlerTokenProvider? provider) ? provider : null;
 
     /// <summary>
     /// Reads <paramref name="carrierId"/>'s slot without a lock: <see langword="true"/> with one
     /// consistent state of it; <see langword="false"/> when it is not kept or a slot on its probe
     /// path is being written (the caller then takes the slow, always-right path).
     /// </summary>
-    private bool TryRead(string carrierId, long nowTickCount, out PeddlerAccessToken? token, out long refreshAt, out PeddlerTokenProvider? provider)
+    private bool TryRead(string carrierId, long nowTickCount, bool wantProvider, out PeddlerAccessToken? token, out long refreshAt, out PeddlerTokenProvider? provider)
     {
-        Slot[] slots = Volatile.Read(ref _slots);
+        Arrays arrays = Volatile.Read(ref _arrays);
+        Slot[] slots = arrays.Slots;
         int mask = slots.Length - 1;
-        bool packed = Pack(carrierId, out ulong key0, out ulong key1);
-        int hash = packed ? HashCode.Combine(key0, key1) : carrierId.GetHashCode();
+        bool packed = Pack(carrierId, out ulong key);
+        int hash = packed ? HashCode.Combine(key) : carrierId.GetHashCode();
         for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
         {
             ref Slot slot = ref slots[i];
             int version = Volatile.Read(ref slot.Version);
             int state = Volatile.Read(ref slot.State);
             int slotHash = Volatile.Read(ref slot.Hash);
-            ulong slotKey0 = Volatile.Read(ref slot.Key0);
-            ulong slotKey1 = Volatile.Read(ref slot.Key1);
-            string? key = Volatile.Read(ref slot.Key);
+            ulong slotKey = Volatile.Read(ref slot.Key);
             token = Volatile.Read(ref slot.Token);
             refreshAt = Volatile.Read(ref slot.RefreshAtTickCount);
-            provider = Volatile.Read(ref slot.Provider);
+
+            // The parallel array only when it is needed: an unpacked id, or the provider.
+            string? id = packed ? null : Volatile.Read(ref arrays.Carriers[i].Id);
+            provider = wantProvider ? Volatile.Read(ref arrays.Carriers[i].Provider) : null;
             if ((version & 1) != 0 || Volatile.Read(ref slot.Version) != version || state == Empty)
             {
                 break;
             }
 
-            if (state == Full && slotHash == hash
-                && (packed ? slotKey0 == key0 && slotKey1 == key1 : SameKey(key, carrierId)))
+            if (state == Full && slotHash == hash && (packed ? slotKey == key : SameKey(id, carrierId)))
             {
                 Touch(ref slot, nowTickCount);
                 return true;
@@ -101,11 +105,11 @@ internal sealed class CarrierTable
     {
         lock (_lock)
         {
-            int found = Find(_slots, carrierId);
-            if (found >= 0 && _slots[found].Provider is { } existing)
+            int found = Find(_arrays, carrierId);
+            if (found >= 0)
             {
-                Touch(ref _slots[found], nowTickCount);
-                return existing;
+                Touch(ref _arrays.Slots[found], nowTickCount);
+                return _arrays.Carriers[found].Provider!;
             }
 
             if (_count >= capacity)
@@ -114,13 +118,13 @@ internal sealed class CarrierTable
             }
 
             PeddlerTokenProvider provider = create(carrierId);
-            if ((_used + 1) * 4 > _slots.Length * 3)
+            if ((_used + 1) * 4 > _arrays.Slots.Length * 3)
             {
                 // Over three quarters taken (tombstones included): a table twice the live carriers' need.
                 Resize(Math.Max(16, (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((_count + 1) * 2)))));
             }
 
-            Insert(_slots, carrierId, provider, nowTickCount);
+            Insert(_arrays, carrierId, provider, ToUnits(nowTickCount));
             _count++;
             _used++;
             return provider;
@@ -139,7 +143,7 @@ internal sealed class CarrierTable
             }
 
             PeddlerTokenProvider.CacheEntry? entry = carrier.Current;
-            ref Slot slot = ref _slots[index];
+            ref Slot slot = ref _arrays.Slots[index];
             BeginWrite(ref slot);
             Volatile.Write(ref slot.Token, entry?.Token);
 
@@ -158,12 +162,12 @@ internal sealed class CarrierTable
     {
         lock (_lock)
         {
-            Slot[] slots = _slots;
-            for (int i = 0; i < slots.Length; i++)
+            Arrays arrays = _arrays;
+            for (int i = 0; i < arrays.Slots.Length; i++)
             {
-                if (slots[i].State == Full && idle(slots[i].Provider!, LastUse(ref slots[i])))
+                if (arrays.Slots[i].State == Full && idle(arrays.Carriers[i].Provider!, LastUse(arrays, i)))
                 {
-                    Remove(slots, i);
+                    Remove(arrays, i);
                 }
             }
 
@@ -173,18 +177,18 @@ internal sealed class CarrierTable
             }
 
             var live = new List<(long LastUse, int Index)>(_count);
-            for (int i = 0; i < slots.Length; i++)
+            for (int i = 0; i < arrays.Slots.Length; i++)
             {
-                if (slots[i].State == Full)
+                if (arrays.Slots[i].State == Full)
                 {
-                    live.Add((LastUse(ref slots[i]), i));
+                    live.Add((LastUse(arrays, i), i));
                 }
             }
 
             live.Sort(static (a, b) => a.LastUse.CompareTo(b.LastUse));
             for (int i = 0; i < Math.Max(1, live.Count / 10); i++)
             {
-                Remove(slots, live[i].Index);
+                Remove(arrays, live[i].Index);
             }
         }
     }
@@ -195,11 +199,11 @@ internal sealed class CarrierTable
         lock (_lock)
         {
             var providers = new List<PeddlerTokenProvider>(_count);
-            foreach (Slot slot in _slots)
+            for (int i = 0; i < _arrays.Slots.Length; i++)
             {
-                if (slot.State == Full)
+                if (_arrays.Slots[i].State == Full)
                 {
-                    providers.Add(slot.Provider!);
+                    providers.Add(_arrays.Carriers[i].Provider!);
                 }
             }
 
@@ -207,33 +211,37 @@ internal sealed class CarrierTable
         }
     }
 
-    /// <summary>When the carrier in <paramref name="slot"/> was last used: the later of its slot's hits and its provider's own calls.</summary>
-    private static long LastUse(ref Slot slot) =>
-        Math.Max(Volatile.Read(ref slot.LastUseTickCount), slot.Provider!.LastUseTickCount);
+    /// <summary>When the carrier in slot <paramref name="index"/> was last used: the later of its slot's hits and its provider's own calls.</summary>
+    private long LastUse(Arrays arrays, int index) =>
+        Math.Max(epoch + ((long)Volatile.Read(ref arrays.Slots[index].LastUse) << 10), arrays.Carriers[index].Provider!.LastUseTickCount);
 
-    /// <summary>Records a use at most once a second, so that lookups of a hot carrier do not keep writing its slot.</summary>
-    private static void Touch(ref Slot slot, long nowTickCount)
+    /// <summary>A time on the lookup clock in the slot's units: 1,024 ms since the table was made (an int lasts 69 years).</summary>
+    private int ToUnits(long nowTickCount) => (int)Math.Clamp((nowTickCount - epoch) >> 10, 0, int.MaxValue);
+
+    /// <summary>Records a use at most once a unit (about a second), so that lookups of a hot carrier do not keep writing its slot.</summary>
+    private void Touch(ref Slot slot, long nowTickCount)
     {
-        if (nowTickCount - Volatile.Read(ref slot.LastUseTickCount) >= 1000)
+        int now = ToUnits(nowTickCount);
+        if (Volatile.Read(ref slot.LastUse) != now)
         {
-            Volatile.Write(ref slot.LastUseTickCount, nowTickCount);
+            Volatile.Write(ref slot.LastUse, now);
         }
     }
 
     /// <summary>The index of <paramref name="carrierId"/>'s slot, or -1; under the lock only.</summary>
-    private static int Find(Slot[] slots, string carrierId)
+    private static int Find(Arrays arrays, string carrierId)
     {
+        Slot[] slots = arrays.Slots;
         int mask = slots.Length - 1;
         int hash = Hash(carrierId);
         for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
         {
-            ref Slot slot = ref slots[i];
-            if (slot.State == Empty)
+            if (slots[i].State == Empty)
             {
                 return -1;
             }
 
-            if (slot.State == Full && slot.Hash == hash && SameKey(slot.Key, carrierId))
+            if (slots[i].State == Full && slots[i].Hash == hash && SameKey(arrays.Carriers[i].Id, carrierId))
             {
                 return i;
             }
@@ -244,18 +252,18 @@ internal sealed class CarrierTable
 
     /// <summary>The id's hash (seeded per process, as every .NET string hash): of its packed form when it has one.</summary>
     private static int Hash(string carrierId) =>
-        Pack(carrierId, out ulong key0, out ulong key1) ? HashCode.Combine(key0, key1) : carrierId.GetHashCode();
+        Pack(carrierId, out ulong key) ? HashCode.Combine(key) : carrierId.GetHashCode();
 
     /// <summary>
-    /// Packs an id of at most 16 ASCII characters into two numbers, so that a lookup compares it
-    /// inline, without reading the stored string; scope tokens never hold a NUL, so zero padding
-    /// is unambiguous. <see langword="false"/> (and zeros) for other ids, compared as strings.
+    /// Packs an id of at most 8 ASCII characters (Peddler's carrier ids are 6 digits) into one
+    /// number, so that a lookup compares it inline, without reading the stored string; scope tokens
+    /// never hold a NUL, so zero padding is unambiguous. <see langword="false"/> (and zero) for
+    /// other ids, which are compared as strings.
     /// </summary>
-    private static bool Pack(string id, out ulong key0, out ulong key1)
+    private static bool Pack(string id, out ulong key)
     {
-        key0 = 0;
-        key1 = 0;
-        if (id.Length is 0 or > 16)
+        key = 0;
+        if (id.Length is 0 or > 8)
         {
             return false;
         }
@@ -265,19 +273,11 @@ internal sealed class CarrierTable
             char c = id[i];
             if (c is '\0' or > '\x7F')
             {
-                key0 = 0;
-                key1 = 0;
+                key = 0;
                 return false;
             }
 
-            if (i < 8)
-            {
-                key0 |= (ulong)c << (i * 8);
-            }
-            else
-            {
-                key1 |= (ulong)c << ((i - 8) * 8);
-            }
+            key |= (ulong)c << (i * 8);
         }
 
         return true;
@@ -285,8 +285,9 @@ internal sealed class CarrierTable
 
     private static bool SameKey(string? key, string carrierId) => ReferenceEquals(key, carrierId) || string.Equals(key, carrierId, StringComparison.Ordinal);
 
-    private static void Insert(Slot[] slots, string carrierId, PeddlerTokenProvider provider, long lastUse)
+    private static void Insert(Arrays arrays, string carrierId, PeddlerTokenProvider provider, int lastUse)
     {
+        Slot[] slots = arrays.Slots;
         int mask = slots.Length - 1;
         int hash = Hash(carrierId);
         int i = hash & mask;
@@ -296,61 +297,59 @@ internal sealed class CarrierTable
         }
 
         ref Slot slot = ref slots[i];
+        Pack(carrierId, out ulong key);
         BeginWrite(ref slot);
         Volatile.Write(ref slot.Hash, hash);
-        Volatile.Write(ref slot.Key, carrierId);
-        Pack(carrierId, out ulong key0, out ulong key1);
-        Volatile.Write(ref slot.Key0, key0);
-        Volatile.Write(ref slot.Key1, key1);
-        Volatile.Write(ref slot.Provider, provider);
+        Volatile.Write(ref slot.Key, key);
+        Volatile.Write(ref arrays.Carriers[i].Id, carrierId);
+        Volatile.Write(ref arrays.Carriers[i].Provider, provider);
         Volatile.Write(ref slot.Token, null);
         Volatile.Write(ref slot.RefreshAtTickCount, long.MinValue);
-        Volatile.Write(ref slot.LastUseTickCount, lastUse);
+        Volatile.Write(ref slot.LastUse, lastUse);
         Volatile.Write(ref slot.State, Full);
         EndWrite(ref slot);
         provider.CarrierSlot = i;
     }
 
-    private void Remove(Slot[] slots, int index)
+    private void Remove(Arrays arrays, int index)
     {
-        ref Slot slot = ref slots[index];
-        slot.Provider!.CarrierSlot = -1;
+        ref Slot slot = ref arrays.Slots[index];
+        arrays.Carriers[index].Provider!.CarrierSlot = -1;
         BeginWrite(ref slot);
         Volatile.Write(ref slot.State, Removed);
-        Volatile.Write(ref slot.Key, null);
-        Volatile.Write(ref slot.Key0, 0UL);
-        Volatile.Write(ref slot.Key1, 0UL);
-        Volatile.Write(ref slot.Provider, null);
+        Volatile.Write(ref slot.Key, 0UL);
+        Volatile.Write(ref arrays.Carriers[index].Id, null);
+        Volatile.Write(ref arrays.Carriers[index].Provider, null);
         Volatile.Write(ref slot.Token, null);
         Volatile.Write(ref slot.RefreshAtTickCount, long.MinValue);
         EndWrite(ref slot);
         _count--;
     }
 
-    /// <summary>Moves the live carriers to a new table of <paramref name="length"/> slots; readers of the old one miss from now on.</summary>
+    /// <summary>Moves the live carriers to new arrays of <paramref name="length"/> slots; readers of the old ones miss from now on.</summary>
     private void Resize(int length)
     {
-        Slot[] old = _slots;
-        var slots = new Slot[length];
-        for (int i = 0; i < old.Length; i++)
+        Arrays old = _arrays;
+        var arrays = new Arrays(length);
+        for (int i = 0; i < old.Slots.Length; i++)
         {
-            ref Slot from = ref old[i];
+            ref Slot from = ref old.Slots[i];
             if (from.State == Full)
             {
-                Insert(slots, from.Key!, from.Provider!, from.LastUseTickCount);
-                int to = from.Provider!.CarrierSlot;
-                slots[to].Token = from.Token;
-                slots[to].RefreshAtTickCount = from.RefreshAtTickCount;
+                PeddlerTokenProvider provider = old.Carriers[i].Provider!;
+                Insert(arrays, old.Carriers[i].Id!, provider, from.LastUse);
+                arrays.Slots[provider.CarrierSlot].Token = from.Token;
+                arrays.Slots[provider.CarrierSlot].RefreshAtTickCount = from.RefreshAtTickCount;
             }
         }
 
-        Volatile.Write(ref _slots, slots);
+        Volatile.Write(ref _arrays, arrays);
         _used = _count;
 
-        // Readers still on the old table see every slot "being written" and take the slow path.
-        for (int i = 0; i < old.Length; i++)
+        // Readers still on the old arrays see every slot "being written" and take the slow path.
+        for (int i = 0; i < old.Slots.Length; i++)
         {
-            Volatile.Write(ref old[i].Version, 1);
+            Volatile.Write(ref old.Slots[i].Version, 1);
         }
     }
 
@@ -358,10 +357,18 @@ internal sealed class CarrierTable
 
     private static void EndWrite(ref Slot slot) => Volatile.Write(ref slot.Version, slot.Version + 1);
 
-    /// <summary>One carrier: 72 bytes, so that a hit reads one or two cache lines.</summary>
+    /// <summary>The slots and, at the same index, each carrier's id string and provider; replaced together on growth.</summary>
+    private sealed class Arrays(int length)
+    {
+        public readonly Slot[] Slots = new Slot[length];
+
+        public readonly Carrier[] Carriers = new Carrier[length];
+    }
+
+    /// <summary>What a cache hit reads: 40 bytes, so that 10,000 carriers' slots fit in a core's L2 cache.</summary>
     private struct Slot
     {
-        /// <summary>Even when stable; odd while a writer changes the slot.</summary>
+        /// <summary>Even when stable; odd while a writer changes the slot (or its <see cref="Carrier"/>).</summary>
         public int Version;
 
         /// <summary><see cref="Empty"/>, <see cref="Full"/> or <see cref="Removed"/> (a tombstone, so probes go on past it).</summary>
@@ -369,18 +376,21 @@ internal sealed class CarrierTable
 
         public int Hash;
 
+        /// <summary>The last use, in 1,024 ms units since the table was made (see <see cref="ToUnits"/>).</summary>
+        public int LastUse;
+
         public long RefreshAtTickCount;
 
-        public long LastUseTickCount;
-
-        /// <summary>The id packed (see <see cref="Pack"/>), or zeros when it is compared as a string.</summary>
-        public ulong Key0;
-
-        public ulong Key1;
-
-        public string? Key;
+        /// <summary>The id packed (see <see cref="Pack"/>), or zero when it is compared as a string.</summary>
+        public ulong Key;
 
         public PeddlerAccessToken? Token;
+    }
+
+    /// <summary>The rest of a carrier: read for ids longer than 8 characters and for lookups of its provider.</summary>
+    private struct Carrier
+    {
+        public string? Id;
 
         public PeddlerTokenProvider? Provider;
     }

@@ -111,7 +111,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
         if (PeddlerScopes.Split(descriptor.Scopes).Contains(PeddlerScopes.CarrierIdPlaceholder))
         {
-            _carriers = new CarrierTable();
+            _carriers = new CarrierTable(NowMilliseconds());
         }
     }
 
