@@ -20,6 +20,15 @@ public class CarrierTests
         return new PeddlerTokenProvider(env.Http, options, ConfiguredCarrierTokens.Descriptor);
     }
 
+    /// <summary>A provider on a fake clock whose carriers are idle after a minute unused.</summary>
+    private static (PeddlerTokenProvider Provider, Microsoft.Extensions.Time.Testing.FakeTimeProvider Time) CreateProviderIdleAfterAMinute(TestEnvironment env)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        PeddlerClientOptions options = env.Options();
+        options.CarrierIdleTimeout = TimeSpan.FromMinutes(1);
+        return (new PeddlerTokenProvider(env.Http, options, ConfiguredCarrierTokens.Descriptor, time), time);
+    }
+
     [Fact]
     public async Task Two_carriers_get_two_tokens_with_their_scopes_each_cached_on_its_own()
     {
@@ -129,10 +138,7 @@ public class CarrierTests
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
         env.Server.AddCarriers(Fake.ClientId, ["900002"]);
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        PeddlerClientOptions options = env.Options();
-        options.CarrierIdleTimeout = TimeSpan.FromMinutes(1);
-        var provider = new PeddlerTokenProvider(env.Http, options, ConfiguredCarrierTokens.Descriptor, time);
+        (PeddlerTokenProvider provider, Microsoft.Extensions.Time.Testing.FakeTimeProvider time) = CreateProviderIdleAfterAMinute(env);
         IPeddlerTokenClient held = provider.ForCarrier("900001");
         PeddlerAccessToken first = await held.GetTokenAsync();
 
@@ -245,10 +251,7 @@ public class CarrierTests
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
         env.Server.AddCarriers(Fake.ClientId, ["900002"]);
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        PeddlerClientOptions options = env.Options();
-        options.CarrierIdleTimeout = TimeSpan.FromMinutes(1);
-        var provider = new PeddlerTokenProvider(env.Http, options, ConfiguredCarrierTokens.Descriptor, time);
+        (PeddlerTokenProvider provider, Microsoft.Extensions.Time.Testing.FakeTimeProvider time) = CreateProviderIdleAfterAMinute(env);
         IPeddlerTokenClient held = provider.ForCarrier("900001");
         PeddlerAccessToken first = await held.GetTokenAsync();
 
