@@ -442,17 +442,19 @@ public sealed partial class PeddlerAuthorizationServer
         long remaining = fault.BodyLength;
         try
         {
+            // Counted when handed to the response, before the write completes: a client can read
+            // the bytes before the awaited write returns here.
             ReadOnlyMemory<byte> prefix = "{\"access_token\":\""u8.ToArray();
+            Interlocked.Add(ref _faultBodyBytesSent, prefix.Length);
             System.IO.Pipelines.FlushResult result = await writer.WriteAsync(prefix, context.RequestAborted).ConfigureAwait(false);
             remaining -= prefix.Length;
-            Interlocked.Add(ref _faultBodyBytesSent, prefix.Length);
             while (remaining > 0 && !result.IsCompleted && !result.IsCanceled
                 && !_stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
             {
                 int size = (int)Math.Min(remaining, s_endlessChunk.Length);
+                Interlocked.Add(ref _faultBodyBytesSent, size);
                 result = await writer.WriteAsync(s_endlessChunk.AsMemory(0, size), context.RequestAborted).ConfigureAwait(false);
                 remaining -= size;
-                Interlocked.Add(ref _faultBodyBytesSent, size);
                 if ((remaining / size) % 16 == 0)
                 {
                     // Let the transport's abort notification run on a busy machine.
