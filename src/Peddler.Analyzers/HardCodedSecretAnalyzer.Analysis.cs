@@ -70,6 +70,10 @@ public sealed partial class HardCodedSecretAnalyzer
                 case IDynamicIndexerAccessOperation indexer:
                     sink = KeySink(indexer.Arguments.Length == 1 ? indexer.Arguments[0] : null, options, context.Operation, context.ContainingSymbol);
                     break;
+                case IInvalidOperation invalid when UnboundMemberName(invalid.Syntax) is { } name:
+                    // A member of a type that does not bind (a package the compilation does not reference).
+                    sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                    break;
             }
 
             if (sink is not null)

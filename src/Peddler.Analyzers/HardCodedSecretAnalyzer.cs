@@ -49,6 +49,9 @@ public sealed partial class HardCodedSecretAnalyzer : DiagnosticAnalyzer
             // config["…ClientSecret"] ?? "fallback".
             start.RegisterOperationAction(analysis.AnalyzeCoalesce, OperationKind.Coalesce);
 
+            // Invocations and creations that do not bind (a package that is not referenced): named arguments, SetClientSecret("…").
+            start.RegisterOperationAction(analysis.AnalyzeUnbound, OperationKind.Invalid);
+
             // Form bodies, query strings and JSON written as text.
             start.RegisterOperationAction(analysis.AnalyzeText, OperationKind.Literal, OperationKind.InterpolatedString, OperationKind.Binary);
         });

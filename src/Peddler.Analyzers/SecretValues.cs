@@ -47,7 +47,7 @@ internal static class SecretValues
         "none", "null", "nil", "undefined", "empty", "na", "unknown", "unset",
         // Status and validation words ("ClientSecret": "Required").
         "required", "invalid", "missing", "expired", "error", "wrong", "valid", "true", "false", "yes", "no", "ok",
-        "hidden", "masked",
+        "hidden", "masked", "obfuscated", "omitted", "censored", "sensitive",
     ];
 
     /// <summary>Values shorter than this (after trimming) are not reported.</summary>

@@ -41,6 +41,9 @@ public class HardCodedSecretRealCodeTests
         { "Key Vault secret name passed to a secret parameter", Sources.InMethod("""var config = GetConfig("App-Default");""", """    static string GetConfig(string secret) => secret;""") },
         { "Key Vault secret name in a credentials helper", Sources.InClass("""    const string Secret = "App-Default"; static string ClientConfig() => Secret;""") },
 
+        // A mask shown in place of the secret (an API's view of its clients).
+        { "mask word in an anonymous type", Sources.InMethod("""var view = new { ClientId = id, ClientSecret = "obfuscated" }; var other = new { ClientSecret = "omitted" };""") },
+
         // Constants that are names, labels or codes.
         { "JSON key-name constant", Sources.InClass("""    public static class OAuthNames { public const string Secret = "secret"; public const string ClientSecret = "client_secret"; }""") },
         { "label constant equal to its name", Sources.InClass("""    public static class OAuthLabels { public const string NoSecret = "NoSecret"; public const string SharedSecret = "SharedSecret"; }""") },
@@ -139,6 +142,84 @@ public class HardCodedSecretRealCodeTests
             Sources.InMethod("""var form = new Dictionary<string, string>(); form.Add("client_secret", {|PDL001:"Zk9QmpR8x"|}); var p = new KeyValuePair<string, string>("client_secret", {|PDL001:"Yq8PloQ7w"|});""")
         },
     };
+
+    /// <summary>
+    /// Code whose package is not referenced (a scan of a repository without restore, an IDE before
+    /// restore finishes): the sink's type does not bind, so only its name is known.
+    /// </summary>
+    public static TheoryData<string, string> Unresolved => new()
+    {
+        {
+            "options of an unresolved AddOpenIdConnect",
+            Sources.InMethod("""
+                var services = CreateServices();
+                services.AddAuthentication().AddOpenIdConnect("oidc", options =>
+                {
+                    options.ClientId = "web";
+                    options.ClientSecret = {|PDL001:"secret"|};
+                    options.ResponseType = "code";
+                });
+            """)
+        },
+        {
+            "object initializer of an unresolved request type",
+            Sources.InMethod("""
+                var request = new ClientCredentialsTokenRequest
+                {
+                    Address = "https://id.example/connect/token",
+                    ClientId = "m2m",
+                    ClientSecret = {|PDL001:"Zk9QmpR8x"|},
+                    Scope = "api",
+                };
+            """)
+        },
+        {
+            "unresolved descriptor assigned through a member access",
+            Sources.InMethod("""var descriptor = new OpenIddictApplicationDescriptor(); descriptor.ClientSecret = {|PDL001:"901564A5-E7FE-42CB-B10D-61EF6A8F3654"|};""")
+        },
+        {
+            "unresolved builder method named for the client secret",
+            Sources.InMethod("""var builder = CreateBuilder(); builder.SetClientId("console").SetClientSecret({|PDL001:"388D45FA-B36B-4988-BA59-B187D329C207"|});""")
+        },
+        {
+            "Add(key, value) on a dictionary whose type does not bind",
+            Sources.InMethod("""var request = CreateRequest(); request.Document.Extensions.Add("client_secret", {|PDL001:"hunter2"|});""")
+        },
+        {
+            "unresolved named argument",
+            Sources.InMethod("""var c = new UnknownCredential(clientId: "c", clientSecret: {|PDL001:"Zk9QmpR8x"|});""")
+        },
+    };
+
+    /// <summary>The same care as for bound code: names, placeholders and weak words stay silent when the type does not bind.</summary>
+    public static TheoryData<string, string> UnresolvedSilent => new()
+    {
+        { "placeholder", Sources.InMethod("""var o = new UnknownOptions { ClientSecret = "<your-client-secret>" };""") },
+        { "empty", Sources.InMethod("""var o = new UnknownOptions { ClientSecret = "" };""") },
+        { "weak name with a word", Sources.InMethod("""var o = new UnknownCacheItem { Secret = "secret" };""") },
+        { "condition name", Sources.InMethod("""var o = new UnknownOptions { RequireClientSecret = "true" };""") },
+        { "configuration key", Sources.InMethod("""var o = new UnknownOptions { ClientSecret = configuration["Auth:ClientSecret"] };""") },
+        { "non-secret member of an unresolved type", Sources.InMethod("""var o = new UnknownOptions { ClientId = "Zk9QmpR8x", Authority = "https://id.example" };""") },
+        { "unresolved Add with a prose value", Sources.InMethod("""Unknown.Columns.Add("ClientSecret", "Secret column");""") },
+        { "unresolved Add of a secret name", Sources.InMethod("""Unknown.Headers.Add("client_secret", "ClientSecret");""") },
+        { "unresolved method with a name that is not a sink", Sources.InMethod("""Unknown.LogClientSecretMissing("ClientSecret");""") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unresolved))]
+    public Task Secrets_in_code_whose_package_is_not_referenced_are_reported(string shape, string source)
+    {
+        _ = shape;
+        return Verify.AnalyzerIgnoringCompilerErrorsAsync<HardCodedSecretAnalyzer>(source);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnresolvedSilent))]
+    public Task Unresolved_code_keeps_the_bound_code_rules(string shape, string source)
+    {
+        _ = shape;
+        return Verify.AnalyzerIgnoringCompilerErrorsAsync<HardCodedSecretAnalyzer>(source);
+    }
 
     [Theory]
     [MemberData(nameof(FalseAlarms))]

@@ -35,6 +35,24 @@ internal static class Verify
     }
 
     /// <summary>
+    /// As <see cref="AnalyzerAsync{TAnalyzer}(string, string?, DiagnosticResult[])"/> for code that does not
+    /// compile (types of packages that are not referenced): the compiler's errors are not checked.
+    /// </summary>
+    public static Task AnalyzerIgnoringCompilerErrorsAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            TestCode = source,
+            ReferenceAssemblies = TestEnvironment.ReferenceAssemblies,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        Configure(test.TestState, null);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
     /// As <see cref="AnalyzerAsync{TAnalyzer}(string, string?, DiagnosticResult[])"/>, with the generator
     /// running beside the analyzer as in a build and in the IDE: the class-shape rules (PDL012–PDL015)
     /// are the generator's, so the markup holds what the user sees from both, each exactly once.

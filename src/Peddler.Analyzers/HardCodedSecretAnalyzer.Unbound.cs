@@ -1,0 +1,127 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Peddler.Analyzers;
+
+public sealed partial class HardCodedSecretAnalyzer
+{
+    /// <summary>
+    /// Code whose types do not bind: a package that is not referenced (a repository scanned without
+    /// restore, an IDE before restore has finished), a misspelled member. Only names are known there,
+    /// so only names are used, with the same rules as bound code: a strong name (<c>ClientSecret</c>)
+    /// is a sink, a weak one (<c>Secret</c>) only in context, and the value must look like a secret.
+    /// </summary>
+    private sealed partial class Analysis
+    {
+        /// <summary>Verbs that make a method name a setter of what follows (<c>SetClientSecret</c>, <c>WithClientSecret</c>).</summary>
+        private static readonly string[] SetterVerbs = ["Set", "With", "Use", "Add"];
+
+        /// <summary>The member name written at an unbound assignment target (<c>options.ClientSecret</c>, <c>{ ClientSecret = … }</c>, <c>o?.ClientSecret</c>).</summary>
+        private static string? UnboundMemberName(SyntaxNode syntax) => syntax switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>
+        /// An invocation or creation that does not bind: its named arguments are judged by their names
+        /// (<c>clientSecret: "…"</c>), and the single argument of a setter named for a client secret
+        /// (<c>SetClientSecret("…")</c>) by the method's name.
+        /// </summary>
+        public void AnalyzeUnbound(OperationAnalysisContext context)
+        {
+            ArgumentListSyntax? arguments;
+            string? method = null;
+            switch (context.Operation.Syntax)
+            {
+                case InvocationExpressionSyntax invocation:
+                    arguments = invocation.ArgumentList;
+                    method = invocation.Expression switch
+                    {
+                        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                        SimpleNameSyntax name => name.Identifier.ValueText,
+                        _ => null,
+                    };
+                    break;
+                case BaseObjectCreationExpressionSyntax creation:
+                    arguments = creation.ArgumentList;
+                    break;
+                default:
+                    return;
+            }
+
+            if (arguments is null || arguments.Arguments.Count == 0 || context.Operation.SemanticModel is not { } model)
+            {
+                return;
+            }
+
+            if (method is "Add" or "TryAdd" && arguments.Arguments.Count == 2 && arguments.Arguments[0].NameColon is null && arguments.Arguments[1].NameColon is null)
+            {
+                // extensions.Add("client_secret", "…") on a dictionary whose type does not bind: Add(key, value) is a key/value API.
+                AnalyzeUnboundPair(context, model, arguments.Arguments[0], arguments.Arguments[1]);
+                return;
+            }
+
+            string? setterSink = method is not null && arguments.Arguments.Count == 1 && arguments.Arguments[0].NameColon is null ? SetterSink(method) : null;
+            foreach (ArgumentSyntax argument in arguments.Arguments)
+            {
+                string? name = argument.NameColon?.Name.Identifier.ValueText ?? setterSink;
+                if (name is null || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+                {
+                    continue;
+                }
+
+                IOperation? value = model.GetOperation(argument.Expression, context.CancellationToken);
+                if (value is null || !MayCarryConstant(value) || !TryGetOptions(context, out SecretOptions options))
+                {
+                    continue;
+                }
+
+                string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                if (sink is not null)
+                {
+                    ReportValue(context, value, sink, options);
+                }
+            }
+        }
+
+        private void AnalyzeUnboundPair(OperationAnalysisContext context, SemanticModel model, ArgumentSyntax key, ArgumentSyntax value)
+        {
+            IOperation? keyOperation = model.GetOperation(key.Expression, context.CancellationToken);
+            IOperation? valueOperation = model.GetOperation(value.Expression, context.CancellationToken);
+            if (keyOperation is null || valueOperation is null || !MayCarryConstant(valueOperation)
+                || ConstantString(keyOperation) is not { } name || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0
+                || !TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
+
+            string? sink = KeySink(keyOperation, options, context.Operation, context.ContainingSymbol);
+            if (sink is not null)
+            {
+                ReportValue(context, valueOperation, sink, options);
+            }
+        }
+
+        /// <summary><c>ClientSecret</c> for <c>SetClientSecret</c>, <c>WithClientSecret</c>…: the strong secret name a setter is named for; otherwise <see langword="null"/>.</summary>
+        private static string? SetterSink(string method)
+        {
+            foreach (string verb in SetterVerbs)
+            {
+                if (method.Length > verb.Length && method.StartsWith(verb, StringComparison.Ordinal) && char.IsUpper(method[verb.Length]))
+                {
+                    string rest = method.Substring(verb.Length);
+                    return rest.EndsWith("Secret", StringComparison.Ordinal) && SecretNames.Classify(rest) == SecretNameKind.Strong ? rest : null;
+                }
+            }
+
+            return null;
+        }
+    }
+}
