@@ -507,7 +507,7 @@ public sealed partial class HardCodedSecretAnalyzer
             return SecretNames.Classify(name) switch
             {
                 SecretNameKind.Strong => true,
-                SecretNameKind.Weak => HasOAuthContext(site, target, containing),
+                SecretNameKind.Weak => HasOAuthContext(site, target, containing) && !InCacheType(target),
                 _ => false,
             };
         }
@@ -562,6 +562,23 @@ public sealed partial class HardCodedSecretAnalyzer
                     {
                         return true;
                     }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether the weak-named target belongs to a cache type (<c>MsalRefreshTokenCacheItem(…, secret, …)</c>,
+        /// <c>TokenCacheEntry.Secret</c>): there the secret is the cached token, not the client's secret.
+        /// </summary>
+        private static bool InCacheType(ISymbol? target)
+        {
+            for (INamedTypeSymbol? type = target?.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (SecretNames.HasWord(type.Name, "cache", "cached"))
+                {
+                    return true;
                 }
             }
 

@@ -59,16 +59,33 @@ public sealed partial class HardCodedSecretAnalyzer
             string sinkName = sink.Trim('\'');
             bool known = sinkName.IndexOf('(') >= 0 || sinkName.IndexOf('.') >= 0;
             bool weak = !known && SecretNames.Classify(sinkName) == SecretNameKind.Weak;
+
+            // Members of a type that lists vault secrets (KeyVaultSecrets.DefaultAppSecret = "MSAL-App-Default")
+            // hold the names of secrets in the vault: a word-shaped value there is a name, as for a weak name.
+            bool vaultNames = !known && NamesVaultSecrets(context.ContainingSymbol);
             foreach (Leaf leaf in leaves)
             {
                 if (SecretValues.IsSecret(leaf.Value, options)
                     && !SecretValues.IsOwnName(leaf.Value, sinkName)
-                    && !(weak && SecretValues.IsWordShaped(leaf.Value)))
+                    && !((weak || vaultNames) && SecretValues.IsWordShaped(leaf.Value)))
                 {
                     SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
                     Report(context, node, sink, replaceable);
                 }
             }
+        }
+
+        private static bool NamesVaultSecrets(ISymbol? containing)
+        {
+            for (INamedTypeSymbol? type = containing as INamedTypeSymbol ?? containing?.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (SecretNames.HasWord(type.Name, "vault", "keyvault", "kv"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void CollectLeaves(IOperation? operation, List<Leaf> leaves, int depth)

@@ -40,6 +40,8 @@ internal static class SecretNames
     {
         "jwt", "signing", "hmac", "webhook", "encryption", "cookie", "session", "csrf", "totp", "otp", "mfa",
         "recovery", "vault", "keyvault", "kv", "aws", "azure", "key", "secret", "shared",
+        // A refresh token's or an OAuth 1 token's secret is a token, not the client's secret.
+        "rt", "refresh", "token",
     };
 
     /// <summary>First words that make a name a condition, flag or error code about a secret (<c>InvalidClientSecret</c>, <c>HasSecret</c>).</summary>
@@ -56,6 +58,20 @@ internal static class SecretNames
         "credential", "credentials", "creds", "cred", "token", "tokens", "peddler", "identity", "idp", "oidc", "openid",
         "sso", "confidential", "tenant", "grant", "msal", "entra", "aad", "carrier", "login", "signin",
     };
+
+    /// <summary>Whether <paramref name="name"/> has one of <paramref name="words"/> as a word (<c>MsalRefreshTokenCacheItem</c> has <c>cache</c>).</summary>
+    public static bool HasWord(string name, params string[] words)
+    {
+        foreach (string word in SplitWords(name))
+        {
+            if (Array.IndexOf(words, word) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Splits a name into lower-case words (camel case, snake case, kebab case, dotted and colon paths).</summary>
     public static List<string> SplitWords(string name)

@@ -41,6 +41,24 @@ public class HardCodedSecretRealCodeTests
         { "Key Vault secret name passed to a secret parameter", Sources.InMethod("""var config = GetConfig("App-Default");""", """    static string GetConfig(string secret) => secret;""") },
         { "Key Vault secret name in a credentials helper", Sources.InClass("""    const string Secret = "App-Default"; static string ClientConfig() => Secret;""") },
 
+        // A token cache's "secret" is the cached token (MSAL's lab fixtures), not the client's secret.
+        {
+            "refresh token cache item",
+            Sources.InMethod(
+                """var item = new MsalRefreshTokenCacheItem("login.example", id, "someRT", "info");""",
+                """    sealed class MsalRefreshTokenCacheItem { public MsalRefreshTokenCacheItem(string environment, string clientId, string secret, string clientInfo) { } }""")
+        },
+        {
+            "refresh token secret default and constant",
+            Sources.InClass("""
+                public const string RTSecret = "someRT";
+                static void AddRefreshToken(string clientId = "c", string rtSecret = RTSecret) { }
+            """)
+        },
+
+        // Key Vault secret names listed in a vault type.
+        { "vault secret names", Sources.InClass("""    public static class KeyVaultSecrets { public const string DefaultAppSecret = "MSAL-App-Default"; public const string ClientSecret = "lab-client-secret"; }""") },
+
         // A mask shown in place of the secret (an API's view of its clients).
         { "mask word in an anonymous type", Sources.InMethod("""var view = new { ClientId = id, ClientSecret = "obfuscated" }; var other = new { ClientSecret = "omitted" };""") },
 
@@ -142,6 +160,22 @@ public class HardCodedSecretRealCodeTests
             Sources.InMethod("""var form = new Dictionary<string, string>(); form.Add("client_secret", {|PDL001:"Zk9QmpR8x"|}); var p = new KeyValuePair<string, string>("client_secret", {|PDL001:"Yq8PloQ7w"|});""")
         },
     };
+
+    /// <summary>The causes above are narrow: the same sinks with a secret-shaped value, or outside a cache or vault type, are still reported.</summary>
+    public static TheoryData<string, string> StillReported => new()
+    {
+        { "secret-shaped value in a vault type", Sources.InClass("""    public static class KeyVaultSecrets { public const string DefaultAppSecret = {|PDL001:"q8Zr2LmT0vXk5NwP"|}; }""") },
+        { "weak name in a token request", Sources.InMethod("""var r = new TokenRequest { ClientId = "c", Secret = {|PDL001:"Zk9QmpR8x"|} };""", """    sealed class TokenRequest { public string? ClientId { get; set; } public string? Secret { get; set; } }""") },
+        { "client secret of a cache type's method", Sources.InMethod("""TokenCache.Seed(clientSecret: {|PDL001:"Zk9QmpR8x"|});""", """    static class TokenCache { public static void Seed(string clientSecret) { } }""") },
+    };
+
+    [Theory]
+    [MemberData(nameof(StillReported))]
+    public Task Narrow_causes_keep_secret_shaped_values_reported(string shape, string source)
+    {
+        _ = shape;
+        return Verify.AnalyzerAsync<HardCodedSecretAnalyzer>(source);
+    }
 
     /// <summary>
     /// Code whose package is not referenced (a scan of a repository without restore, an IDE before
