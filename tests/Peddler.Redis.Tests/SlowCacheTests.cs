@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Peddler.Redis.Tests;
 
@@ -15,7 +17,7 @@ namespace Peddler.Redis.Tests;
 /// Faults are made on real sockets: <see cref="FaultyRelay"/> between the instances and a real
 /// server, <see cref="HostileRedis"/> for a server that answers wrongly.
 /// </summary>
-public sealed class SlowCacheTests
+public sealed class SlowCacheTests(ITestOutputHelper output)
 {
     private const string RedisPassword = "fake-redis-password-for-tests";
     private const int Instances = 4;
@@ -33,7 +35,11 @@ public sealed class SlowCacheTests
         await using CacheServer cache = await CacheServer.StartSharedAsync();
         await using FaultyRelay relay = FaultyRelay.To(cache);
         await using Fleet fleet = await Fleet.StartAsync(cache);
-        FleetTokens[] instances = Enumerable.Range(0, Instances).Select(_ => fleet.AddInstance(o => WithShortTimeouts(o, relay.Configuration))).ToArray();
+
+        // RetryStoreAfter zero: every renewal meets the fault (none is skipped after the first failure).
+        FleetTokens[] instances = Enumerable.Range(0, Instances)
+            .Select(_ => fleet.AddInstance(o => { WithShortTimeouts(o, relay.Configuration); o.RetryStoreAfter = TimeSpan.Zero; }))
+            .ToArray();
         PeddlerAccessToken shared = await instances[0].GetTokenAsync();
         foreach (FleetTokens instance in instances.Skip(1))
         {
@@ -65,6 +71,10 @@ public sealed class SlowCacheTests
 
         Assert.Equal(Instances, fleet.Logs.Count("SharedCacheUnavailable")); // once per instance, not per call
         Assert.All(fleet.Logs.Entries.Where(e => e.EventName == "SharedCacheUnavailable"), e => Assert.Equal(LogLevel.Warning, e.Level));
+
+        // The lock SETs whose replies never came in time did reach the server; each is released
+        // behind it, not left to block the fleet for its lease (10 s) once the fault ends.
+        await AssertNoLockLeftAsync(fleet, cache, TimeSpan.FromSeconds(5));
 
         await AssertSharingResumesAsync(fleet, cache, relay.Pass, instances[0], instances[1]);
     }
@@ -146,6 +156,24 @@ public sealed class SlowCacheTests
         Assert.DoesNotContain(secrets.Skip(1), s => received.Contains(s, StringComparison.Ordinal));
     }
 
+    private static async Task AssertNoLockLeftAsync(Fleet fleet, CacheServer cache, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        List<string> locks;
+        while (true)
+        {
+            locks = (await RedisInspector.DumpAsync(cache)).Select(e => e.Key).Where(k => k.StartsWith(fleet.KeyPrefix + "lock:", StringComparison.Ordinal)).ToList();
+            if (locks.Count == 0 || clock.Elapsed > within)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(locks.Count == 0, $"a fleet lock was still held {clock.Elapsed} after every caller had its token");
+    }
+
     private static async Task<HashSet<string>> TokenEntriesAsync(Fleet fleet, CacheServer cache) =>
         (await RedisInspector.DumpAsync(cache))
             .Where(e => e.Key.StartsWith(fleet.KeyPrefix + "token:", StringComparison.Ordinal))
@@ -161,7 +189,7 @@ public sealed class SlowCacheTests
     }
 
     /// <summary>Drops every instance's token, then lets 50 callers at once ask for a new one; each must get it within the bound.</summary>
-    private static async Task RenewAllAtOnceAsync(FleetTokens[] instances)
+    private async Task RenewAllAtOnceAsync(FleetTokens[] instances)
     {
         var held = new Dictionary<FleetTokens, PeddlerAccessToken>();
         foreach (FleetTokens instance in instances)
@@ -178,7 +206,7 @@ public sealed class SlowCacheTests
     }
 
     /// <summary>50 callers spread over the instances, started together; every call bounded; one token per instance.</summary>
-    private static async Task<Dictionary<FleetTokens, PeddlerAccessToken>> CallAllAtOnceAsync(FleetTokens[] instances)
+    private async Task<Dictionary<FleetTokens, PeddlerAccessToken>> CallAllAtOnceAsync(FleetTokens[] instances)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<(FleetTokens Instance, PeddlerAccessToken Token, TimeSpan Took)>[] calls = Enumerable.Range(0, Callers)
@@ -195,6 +223,7 @@ public sealed class SlowCacheTests
         var results = await Task.WhenAll(calls);
 
         TimeSpan slowest = results.Max(r => r.Took);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Callers} callers: slowest {slowest.TotalMilliseconds:F0} ms, fastest {results.Min(r => r.Took).TotalMilliseconds:F0} ms"));
         Assert.True(slowest < CallBound, $"slowest call took {slowest}");
         var tokens = new Dictionary<FleetTokens, PeddlerAccessToken>();
         foreach (var group in results.GroupBy(r => r.Instance))
