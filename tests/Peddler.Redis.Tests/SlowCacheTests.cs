@@ -98,6 +98,31 @@ public sealed class SlowCacheTests(ITestOutputHelper output)
         await AssertSharingResumesAsync(fleet, cache, relay.Pass, instances[0], instances[1]);
     }
 
+    [Fact]
+    public async Task An_app_stops_in_bounded_time_while_its_cache_is_stalled()
+    {
+        await using CacheServer cache = await CacheServer.StartSharedAsync();
+        await using FaultyRelay relay = FaultyRelay.To(cache);
+        Fleet fleet = await Fleet.StartAsync(cache);
+        var stopping = new Stopwatch();
+        try
+        {
+            FleetTokens a = fleet.AddInstance(o => WithShortTimeouts(o, relay.Configuration));
+            PeddlerAccessToken shared = await a.GetTokenAsync();
+            relay.Stall();
+            a.InvalidateToken(shared);
+            Assert.NotEqual(shared.AccessToken, (await a.GetTokenAsync()).AccessToken);
+            stopping.Start();
+        }
+        finally
+        {
+            // Disposing the container closes the Redis connection, which has requests without replies.
+            await fleet.DisposeAsync();
+        }
+
+        Assert.True(stopping.Elapsed < CallBound, $"the instance took {stopping.Elapsed} to stop");
+    }
+
     [Theory]
     [InlineData("noauth")]
     [InlineData("no-eval")]
