@@ -38,6 +38,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     private readonly ConcurrentDictionary<string, byte[]> _entryKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
     private long _bypassUntil;
+    private long _failures;
     private int _unavailable;
     private int _secretWarned;
 
@@ -80,6 +81,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         RedisKey lockKey = LockKey(context);
         string owner = Guid.NewGuid().ToString("N");
         long started = Environment.TickCount64;
+        long failures = Interlocked.Read(ref _failures);
         while (true)
         {
             (bool ok, PeddlerAccessToken? shared) = await TryReadAsync(tokenKey, entryKey!, context, cancellationToken).ConfigureAwait(false);
@@ -91,18 +93,22 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
             if (shared is not null)
             {
                 RedisTokenCacheLog.SharedTokenUsed(_logger, shared.Fingerprint, shared.ExpiresAt);
+                MarkAvailable(failures);
                 return shared;
             }
 
             bool? acquired = await TryAsync(db.StringSetAsync(lockKey, owner, _options.LockLease, When.NotExists), cancellationToken).ConfigureAwait(false);
             if (acquired is null)
             {
+                ReleaseLater(db, lockKey, owner);
                 return await requestToken(cancellationToken).ConfigureAwait(false);
             }
 
             if (acquired.Value)
             {
-                return await RequestForFleetAsync(db, lockKey, owner, tokenKey, entryKey!, context, requestToken, cancellationToken).ConfigureAwait(false);
+                PeddlerAccessToken token = await RequestForFleetAsync(db, lockKey, owner, tokenKey, entryKey!, context, requestToken, cancellationToken).ConfigureAwait(false);
+                MarkAvailable(failures);
+                return token;
             }
 
             TimeSpan waited = TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
@@ -111,6 +117,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
                 RedisTokenCacheLog.FleetWaitTimedOut(_logger, waited);
                 PeddlerAccessToken own = await requestToken(cancellationToken).ConfigureAwait(false);
                 await TryWriteAsync(tokenKey, entryKey!, context, own, cancellationToken).ConfigureAwait(false);
+                MarkAvailable(failures);
                 return own;
             }
 
@@ -138,7 +145,12 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
             string tokenKey = TokenKey(context);
             RedisKey lockKey = LockKey(context);
             string owner = Guid.NewGuid().ToString("N");
-            if (await TryAsync(db.StringSetAsync(lockKey, owner, _options.LockLease, When.NotExists), cancellationToken).ConfigureAwait(false) == true)
+            bool? acquired = await TryAsync(db.StringSetAsync(lockKey, owner, _options.LockLease, When.NotExists), cancellationToken).ConfigureAwait(false);
+            if (acquired is null)
+            {
+                ReleaseLater(db, lockKey, owner);
+            }
+            else if (acquired.Value)
             {
                 try
                 {
@@ -260,7 +272,6 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
             return (false, null);
         }
 
-        MarkAvailable();
         if (sealedEntry is null)
         {
             return (true, null);
@@ -358,9 +369,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     {
         try
         {
-            T result = await operation.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
-            MarkAvailable();
-            return result;
+            return await operation.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
@@ -373,14 +382,28 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     {
         try
         {
-            bool result = await operation.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
-            MarkAvailable();
-            return result;
+            return await operation.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             MarkUnavailable(ex);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// After a lock attempt that failed or timed out: the SET may still reach the server (only its
+    /// reply was late), so an owner-checked release follows it on the same connection instead of
+    /// leaving the lock to its lease. Fire and forget: never waits, never throws.
+    /// </summary>
+    private static void ReleaseLater(IDatabase db, RedisKey lockKey, string owner)
+    {
+        try
+        {
+            _ = db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [owner], CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException or InvalidOperationException)
+        {
         }
     }
 
@@ -392,6 +415,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
 
     private void MarkUnavailable(string reason)
     {
+        Interlocked.Increment(ref _failures);
         Volatile.Write(ref _bypassUntil, Environment.TickCount64 + (long)_options.RetryStoreAfter.TotalMilliseconds);
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
@@ -399,9 +423,14 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         }
     }
 
-    private void MarkAvailable()
+    /// <summary>
+    /// Ends an outage only when a whole exchange (read, lock, request, write, release) went without a
+    /// failure since <paramref name="failuresBefore"/>: a server that answers some commands and refuses
+    /// others (no scripts, out of memory) is one outage with one warning, not a warning per call.
+    /// </summary>
+    private void MarkAvailable(long failuresBefore)
     {
-        if (Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
+        if (Interlocked.Read(ref _failures) == failuresBefore && Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
         {
             RedisTokenCacheLog.SharedCacheResumed(_logger);
         }
