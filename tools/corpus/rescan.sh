@@ -25,8 +25,13 @@ grep -v '^#' "$here/repos.tsv" | while IFS=$'\t' read -r repo commit; do
   if [ ! -d "$dir" ]; then
     if [ -n "$mirror" ] && [ -d "$mirror/${repo/\//+}/repo" ]; then
       mkdir -p "$dir"
-      # Only what the scan reads (snapshots may lack large binary blobs).
-      git --git-dir="$mirror/${repo/\//+}/repo" archive "$commit" -- ':(glob)**/*.cs' ':(glob)**/*.json' | tar -x -C "$dir"
+      # Only what the scan reads, file by file (snapshots may lack large blobs, which
+      # makes `git archive` stop half-way).
+      git --git-dir="$mirror/${repo/\//+}/repo" ls-tree -r "$commit" | awk -F'\t' '$2 ~ /\.(cs|json)$/ { split($1, m, " "); print m[3] "\t" $2 }' |
+        while IFS=$'\t' read -r blob path; do
+          mkdir -p "$dir/$(dirname "$path")"
+          git --git-dir="$mirror/${repo/\//+}/repo" cat-file blob "$blob" >"$dir/$path" 2>/dev/null || rm -f "$dir/$path"
+        done
     else
       git clone --quiet --filter=blob:none --no-checkout "https://github.com/$repo.git" "$dir"
       git -C "$dir" checkout --quiet "$commit"
