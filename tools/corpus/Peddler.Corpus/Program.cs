@@ -61,6 +61,15 @@ internal static class Program
         return false;
     }
 
+    /// <summary>
+    /// <c>PEDDLER_CORPUS_TESTS=only</c> compiles test folders with the rest and prints only the reports
+    /// in test folders (what <c>analyze_test_projects = true</c> would add); otherwise test folders are
+    /// skipped, as a default build skips test projects.
+    /// </summary>
+    private static bool OnlyTests => Environment.GetEnvironmentVariable("PEDDLER_CORPUS_TESTS") == "only";
+
+    private static bool IncludeTests => OnlyTests;
+
     private static bool IsBuildOutput(string relativePath) =>
         relativePath.Split('/').Any(p => p is "bin" or "obj" or "node_modules" or ".git");
 
@@ -69,7 +78,7 @@ internal static class Program
         root = Path.GetFullPath(root);
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(f => (Full: f, Relative: Path.GetRelativePath(root, f).Replace('\\', '/')))
-            .Where(f => !IsBuildOutput(f.Relative) && !IsTestPath(f.Relative))
+            .Where(f => !IsBuildOutput(f.Relative) && (IncludeTests || !IsTestPath(f.Relative)))
             .OrderBy(f => f.Relative, StringComparer.Ordinal)
             .ToList();
 
@@ -136,6 +145,11 @@ internal static class Program
             }
 
             FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+            if (OnlyTests && !IsTestPath(span.Path))
+            {
+                continue;
+            }
+
             string snippet = Snippet(span, sources, additional);
             reports++;
             Console.WriteLine(string.Join('\t',
