@@ -67,7 +67,8 @@ public sealed partial class HardCodedSecretAnalyzer
             {
                 if (SecretValues.IsSecret(leaf.Value, options)
                     && !SecretValues.IsOwnName(leaf.Value, sinkName)
-                    && !((weak || vaultNames) && SecretValues.IsWordShaped(leaf.Value)))
+                    && !((weak || vaultNames) && SecretValues.IsWordShaped(leaf.Value))
+                    && !(weak && SecretValues.IsEncodedJson(leaf.Value)))
                 {
                     SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
                     Report(context, node, sink, replaceable);
@@ -122,7 +123,7 @@ public sealed partial class HardCodedSecretAnalyzer
 
             if (op.ConstantValue.HasValue)
             {
-                if (op.ConstantValue.Value is string constant && !IsDeclaredSecretReference(op))
+                if (op.ConstantValue.Value is string constant && !IsDeclaredSecretReference(op) && !IsVaultSecretName(op, constant))
                 {
                     leaves.Add(new Leaf(op.Syntax, constant));
                 }
@@ -163,6 +164,13 @@ public sealed partial class HardCodedSecretAnalyzer
                     break;
             }
         }
+
+        /// <summary>
+        /// A constant of a vault listing (<c>GetAppConfigAsync(KeyVaultSecrets.AppS2S)</c>, where
+        /// <c>AppS2S = "App-S2S-Config"</c>) is the name of a secret in the vault, not its value.
+        /// </summary>
+        private static bool IsVaultSecretName(IOperation op, string constant) =>
+            op is IFieldReferenceOperation { Field: { } field } && NamesVaultSecrets(field) && SecretValues.IsWordShaped(constant);
 
         /// <summary>
         /// A reference to a secret-named constant declared in source is reported at its declaration;

@@ -47,7 +47,7 @@ internal static class SecretValues
         "none", "null", "nil", "undefined", "empty", "na", "unknown", "unset",
         // Status and validation words ("ClientSecret": "Required").
         "required", "invalid", "missing", "expired", "error", "wrong", "valid", "true", "false", "yes", "no", "ok",
-        "hidden", "masked", "obfuscated", "omitted", "censored", "sensitive",
+        "hidden", "masked", "obfuscated", "omitted", "censored", "sensitive", "ignored", "unused",
     ];
 
     /// <summary>Values shorter than this (after trimming) are not reported.</summary>
@@ -105,9 +105,12 @@ internal static class SecretValues
 
     /// <summary>
     /// Whether a value is shaped like a name or a label rather than a generated secret: one to four
-    /// letter-only words of at most 12 letters, each lower case, upper case or capitalised,
-    /// joined by <c>- _ . :</c> (<c>secret</c>, <c>App-Default</c>, <c>client_credentials</c>).
-    /// Used for weak sink names only.
+    /// words joined by <c>- _ . :</c>, each either letters only — lower case, upper case, capitalised,
+    /// or a compound of at most three such parts of two or more letters (<c>PublicCloud</c>,
+    /// <c>PCAClient</c>) — of at most 16 letters, or a short code of at most four upper-case letters
+    /// and digits (<c>S2S</c>, <c>B2C</c>): <c>secret</c>, <c>App-Default</c>, <c>client_credentials</c>,
+    /// <c>User-PublicCloud-Config</c>, <c>App-S2S-Config</c>. Used for weak sink names and vault
+    /// listings only.
     /// </summary>
     public static bool IsWordShaped(string value)
     {
@@ -119,34 +122,76 @@ internal static class SecretValues
 
         foreach (string word in words)
         {
-            if (word.Length == 0 || word.Length > 12)
-            {
-                return false;
-            }
-
-            bool allLower = true;
-            bool allUpper = true;
-            bool capitalised = char.IsUpper(word[0]);
-            for (int i = 0; i < word.Length; i++)
-            {
-                char c = word[i];
-                if (!char.IsLetter(c))
-                {
-                    return false;
-                }
-
-                allLower &= char.IsLower(c);
-                allUpper &= char.IsUpper(c);
-                capitalised &= i == 0 || char.IsLower(c);
-            }
-
-            if (!allLower && !allUpper && !capitalised)
+            if (!IsNameWord(word) && !IsShortCode(word))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>Whether a value is Base64 of JSON (<c>eyJ…</c>: a JWT or an encoded JSON object such as MSAL's client info): a token, not a secret someone chose.</summary>
+    public static bool IsEncodedJson(string value) =>
+        value.Length > 16 && value.StartsWith("eyJ", StringComparison.Ordinal);
+
+    private static bool IsNameWord(string word)
+    {
+        if (word.Length == 0 || word.Length > 16)
+        {
+            return false;
+        }
+
+        // Parts start at the first letter and at every upper-case letter that follows a lower-case
+        // one or that starts a capitalised run (PCAClient: PCA | Client).
+        int parts = 1;
+        int partLength = 0;
+        for (int i = 0; i < word.Length; i++)
+        {
+            char c = word[i];
+            if (!char.IsLetter(c))
+            {
+                return false;
+            }
+
+            bool starts = i > 0 && char.IsUpper(c)
+                && (char.IsLower(word[i - 1]) || (i + 1 < word.Length && char.IsLower(word[i + 1]) && char.IsUpper(word[i - 1])));
+            if (starts)
+            {
+                if (partLength < 2)
+                {
+                    return false;
+                }
+
+                parts++;
+                partLength = 0;
+            }
+
+            partLength++;
+        }
+
+        return parts <= 3 && partLength >= (parts == 1 ? 1 : 2);
+    }
+
+    private static bool IsShortCode(string word)
+    {
+        if (word.Length == 0 || word.Length > 4)
+        {
+            return false;
+        }
+
+        bool letter = false;
+        foreach (char c in word)
+        {
+            if (!(char.IsUpper(c) || char.IsDigit(c)))
+            {
+                return false;
+            }
+
+            letter |= char.IsLetter(c);
+        }
+
+        return letter;
     }
 
     /// <summary>Whether a trimmed value is a placeholder by the built-in or configured rules.</summary>

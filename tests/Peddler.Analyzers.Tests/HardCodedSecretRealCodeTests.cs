@@ -59,6 +59,29 @@ public class HardCodedSecretRealCodeTests
         // Key Vault secret names listed in a vault type.
         { "vault secret names", Sources.InClass("""    public static class KeyVaultSecrets { public const string DefaultAppSecret = "MSAL-App-Default"; public const string ClientSecret = "lab-client-secret"; }""") },
 
+        {
+            "vault secret name passed by its constant to a weak secret parameter",
+            Sources.InFile("""
+                namespace Lab.Identity
+                {
+                    public static class KeyVaultSecrets { public const string AppS2S = "App-S2S-Config"; public const string UserPublicCloud = "User-PublicCloud-Config"; }
+                    public static class LabResponseHelper { public static string GetAppConfig(string secret) => secret; }
+                    class Use { void M() { LabResponseHelper.GetAppConfig(KeyVaultSecrets.AppS2S); LabResponseHelper.GetAppConfig(KeyVaultSecrets.UserPublicCloud); } }
+                }
+            """)
+        },
+
+        // A token cache's JSON holds the token under "secret": Base64 JSON (eyJ…) is a token, not a chosen secret.
+        {
+            "encoded JSON under a weak key",
+            Sources.InMethod("""
+                var item = new Dictionary<string, string> { ["client_id"] = id, ["secret"] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE1Mzg4MDQ4NjB9.c2lnbmF0dXJl" };
+            """)
+        },
+
+        // A test's "ignored" value.
+        { "ignored value", Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = "ignored" };""") },
+
         // A mask shown in place of the secret (an API's view of its clients).
         { "mask word in an anonymous type", Sources.InMethod("""var view = new { ClientId = id, ClientSecret = "obfuscated" }; var other = new { ClientSecret = "omitted" };""") },
 
@@ -164,6 +187,8 @@ public class HardCodedSecretRealCodeTests
     /// <summary>The causes above are narrow: the same sinks with a secret-shaped value, or outside a cache or vault type, are still reported.</summary>
     public static TheoryData<string, string> StillReported => new()
     {
+        { "secret-shaped constant of a vault type at a use", Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = {|PDL001:KeyVault.Fallback|} };""", """    static class KeyVault { public const string Fallback = "q8Zr2LmT0vXk5NwP"; }""") },
+        { "encoded JSON under a strong name", Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = {|PDL001:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"|} };""") },
         { "secret-shaped value in a vault type", Sources.InClass("""    public static class KeyVaultSecrets { public const string DefaultAppSecret = {|PDL001:"q8Zr2LmT0vXk5NwP"|}; }""") },
         { "weak name in a token request", Sources.InMethod("""var r = new TokenRequest { ClientId = "c", Secret = {|PDL001:"Zk9QmpR8x"|} };""", """    sealed class TokenRequest { public string? ClientId { get; set; } public string? Secret { get; set; } }""") },
         { "client secret of a cache type's method", Sources.InMethod("""TokenCache.Seed(clientSecret: {|PDL001:"Zk9QmpR8x"|});""", """    static class TokenCache { public static void Seed(string clientSecret) { } }""") },
