@@ -41,7 +41,7 @@ public sealed partial class HardCodedSecretAnalyzer
 
             // string.Format / AppendFormat / string.Concat: the whole call is the text.
             IInvocationOperation? call = op.Parent is IArgumentOperation ? TextCall(op) : null;
-            string? template = call is not null ? CallTemplate(call) : literal ?? Template(op);
+            string? template = call is not null ? CallTemplate(call) : literal ?? (MayHoldSecretWord(Unwrap(op), 0) ? Template(op) : null);
             if (template is null || template.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
             {
                 return;
@@ -207,6 +207,45 @@ public sealed partial class HardCodedSecretAnalyzer
                 IInterpolatedStringTextOperation => false,
                 _ => true,
             };
+        }
+
+        /// <summary>
+        /// Whether the text <see cref="Template(IOperation)"/> would build has the word <c>secret</c>:
+        /// the same walk without building the string, so that the common interpolated string or
+        /// concatenation without it costs no allocation.
+        /// </summary>
+        private static bool MayHoldSecretWord(IOperation op, int depth)
+        {
+            if (depth > 32)
+            {
+                return true;
+            }
+
+            if (op.ConstantValue.HasValue && op is not INameOfOperation)
+            {
+                return op.ConstantValue.Value is string s && s.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
+            }
+
+            switch (op)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary when binary.Type?.SpecialType == SpecialType.System_String:
+                    return MayHoldSecretWord(Unwrap(binary.LeftOperand), depth + 1) || MayHoldSecretWord(Unwrap(binary.RightOperand), depth + 1);
+                case IInterpolatedStringOperation interpolated:
+                    foreach (IInterpolatedStringContentOperation part in interpolated.Parts)
+                    {
+                        if (part is IInterpolatedStringTextOperation text && text.Text.ConstantValue.Value is string value
+                            && value.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case IInvocationOperation { TargetMethod.Name: "EscapeDataString" or "UrlEncode" or "EscapeUriString", Arguments.Length: 1 } encode:
+                    return ConstantString(encode.Arguments[0].Value) is { } encoded && encoded.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>The text of a string expression, with <see cref="Hole"/> for every part that is not constant.</summary>
