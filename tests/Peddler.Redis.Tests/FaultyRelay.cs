@@ -107,26 +107,13 @@ internal sealed class FaultyRelay : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task AcceptAsync()
+    private Task AcceptAsync() => Sockets.AcceptEachAsync(_listener, client =>
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _accepted);
-            var link = new Link(this, client);
-            _links[link] = 0;
-            _ = link.RunAsync();
-        }
-    }
+        Interlocked.Increment(ref _accepted);
+        var link = new Link(this, client);
+        _links[link] = 0;
+        _ = link.RunAsync();
+    }, _stopping.Token);
 
     public async ValueTask DisposeAsync()
     {

@@ -66,24 +66,11 @@ internal sealed class HostileRedis : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
+    private Task AcceptAsync() => Sockets.AcceptEachAsync(_listener, socket =>
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _sockets.Enqueue(socket);
-            _ = ServeAsync(socket);
-        }
-    }
+        _sockets.Enqueue(socket);
+        _ = ServeAsync(socket);
+    }, _stopping.Token);
 
     private async Task ServeAsync(Socket socket)
     {
