@@ -28,7 +28,11 @@ public sealed class MultiProcessTests
 
         Assert.True(fleet.Server.TokenRequestCount == 1, Describe(processes));
         Assert.Single(processes.Workers.Select(w => w.Fingerprint).Distinct());
-        Assert.Single(processes.Workers, w => w.Line("LOCK") is not null);
+
+        // The one request came from a lock holder. Another worker may take the lock after it is
+        // released, if its read came before the token was written; it then finds the token on its
+        // second read and asks for nothing (the request count above).
+        Assert.Contains(processes.Workers, w => w.Line("LOCK") is not null);
     }
 
     [Fact]
