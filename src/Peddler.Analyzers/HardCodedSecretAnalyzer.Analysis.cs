@@ -572,11 +572,14 @@ public sealed partial class HardCodedSecretAnalyzer
         /// Whether the weak-named target belongs to a cache type (<c>MsalRefreshTokenCacheItem(…, secret, …)</c>,
         /// <c>TokenCacheEntry.Secret</c>): there the secret is the cached token, not the client's secret.
         /// </summary>
-        private static bool InCacheType(ISymbol? target)
+        private static bool InCacheType(ISymbol? target) => TypeNameHasWord(target?.ContainingType, "cache", "cached");
+
+        /// <summary>Whether <paramref name="type"/> or a type that contains it has one of <paramref name="words"/> in its name.</summary>
+        private static bool TypeNameHasWord(INamedTypeSymbol? type, params string[] words)
         {
-            for (INamedTypeSymbol? type = target?.ContainingType; type is not null; type = type.ContainingType)
+            for (; type is not null; type = type.ContainingType)
             {
-                if (SecretNames.HasWord(type.Name, "cache", "cached"))
+                if (SecretNames.HasWord(type.Name, words))
                 {
                     return true;
                 }

@@ -76,18 +76,9 @@ public sealed partial class HardCodedSecretAnalyzer
             }
         }
 
-        private static bool NamesVaultSecrets(ISymbol? containing)
-        {
-            for (INamedTypeSymbol? type = containing as INamedTypeSymbol ?? containing?.ContainingType; type is not null; type = type.ContainingType)
-            {
-                if (SecretNames.HasWord(type.Name, "vault", "keyvault", "kv"))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        /// <summary>Whether <paramref name="containing"/> is, or is declared in, a type that lists vault secrets (<c>KeyVaultSecrets</c>).</summary>
+        private static bool NamesVaultSecrets(ISymbol? containing) =>
+            TypeNameHasWord(containing as INamedTypeSymbol ?? containing?.ContainingType, "vault", "keyvault", "kv");
 
         private void CollectLeaves(IOperation? operation, List<Leaf> leaves, int depth)
         {

@@ -175,34 +175,30 @@ internal sealed class FaultyRelay : IAsyncDisposable
         }
 
         /// <summary>Client to server: always at once (in every mode but Reset).</summary>
-        private async Task RequestsAsync()
-        {
-            var buffer = new byte[16 * 1024];
-            while (true)
-            {
-                int read = await client.ReceiveAsync(buffer);
-                if (read == 0)
-                {
-                    return;
-                }
-
-                await _server.SendAsync(buffer.AsMemory(0, read));
-            }
-        }
+        private Task RequestsAsync() =>
+            ReadEachAsync(client, chunk => _server.SendAsync(chunk));
 
         /// <summary>Server to relay: every chunk is queued with the time it arrived.</summary>
-        private async Task ReceiveRepliesAsync()
+        private Task ReceiveRepliesAsync() =>
+            ReadEachAsync(_server, chunk =>
+            {
+                _replies.Writer.TryWrite((chunk.ToArray(), Environment.TickCount64));
+                return ValueTask.FromResult(chunk.Length);
+            });
+
+        /// <summary>Reads <paramref name="from"/> until it closes, handing each chunk to <paramref name="handle"/>.</summary>
+        private static async Task ReadEachAsync(Socket from, Func<ReadOnlyMemory<byte>, ValueTask<int>> handle)
         {
             var buffer = new byte[16 * 1024];
             while (true)
             {
-                int read = await _server.ReceiveAsync(buffer);
+                int read = await from.ReceiveAsync(buffer);
                 if (read == 0)
                 {
                     return;
                 }
 
-                _replies.Writer.TryWrite((buffer.AsSpan(0, read).ToArray(), Environment.TickCount64));
+                await handle(buffer.AsMemory(0, read));
             }
         }
 
