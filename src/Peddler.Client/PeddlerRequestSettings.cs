@@ -89,9 +89,16 @@ internal sealed class PeddlerRequestSettings
     }
 
     private string? _sharedCacheKey;
+    private Caching.FleetKeyMaterial? _fleetKeys;
 
-    /// <summary>The key of these settings' token in a shared cache (derived once, on first use; reveals no secret).</summary>
-    public string SharedCacheKey => _sharedCacheKey ??= Caching.PeddlerTokenCacheContext.DeriveKey(TokenEndpoint, ClientId, Scope, ClientSecret);
+    /// <summary>
+    /// The shared-cache key material of this generation's endpoint, client id and secret (one slow
+    /// derivation per process, shared with every carrier and with later generations of the same secret).
+    /// </summary>
+    public Caching.FleetKeyMaterial FleetKeys => _fleetKeys ??= Caching.FleetKeyMaterial.For(TokenEndpoint, ClientId, ClientSecret);
+
+    /// <summary>The key of these settings' token in a shared cache (derived on first use, cheaply from <see cref="FleetKeys"/>; reveals no secret).</summary>
+    public string SharedCacheKey => _sharedCacheKey ??= FleetKeys.CacheKey(Scope);
 
     public static PeddlerRequestSettings From(PeddlerClientOptions options, PeddlerClientDescriptor descriptor)
     {

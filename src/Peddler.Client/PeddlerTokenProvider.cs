@@ -109,6 +109,12 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _clientTag = _config.Diagnostics.ClientTag;
         _sharedCache = sharedCache;
         _sharedCacheSubscription = sharedCache?.Subscribe(descriptor.ClientName, InvalidateFingerprint);
+        if (sharedCache is not null)
+        {
+            // The one slow key derivation per secret, off the first request's path.
+            settings.FleetKeys.Prepare();
+        }
+
         if (PeddlerScopes.Split(descriptor.Scopes).Contains(PeddlerScopes.CarrierIdPlaceholder))
         {
             _carriers = new CarrierTable(NowMilliseconds());
@@ -312,6 +318,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         }
 
         PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, _descriptor);
+        if (_sharedCache is not null)
+        {
+            settings.FleetKeys.Prepare();
+        }
+
         Config previous;
         lock (_gate)
         {

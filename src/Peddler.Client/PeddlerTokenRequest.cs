@@ -20,8 +20,6 @@ namespace Peddler;
 /// </summary>
 internal static class PeddlerTokenRequest
 {
-    private const string FormMediaType = "application/x-www-form-urlencoded";
-
     /// <summary>
     /// Encodes <c>grant_type=client_credentials&amp;client_id=…&amp;client_secret=…&amp;scope=…</c>
     /// once per provider: every byte outside RFC 3986's unreserved set is percent-encoded and a
@@ -252,11 +250,8 @@ internal static class PeddlerTokenRequest
         PeddlerClientDiagnostics diagnostics,
         TimeSpan remaining)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.TokenEndpoint)
-        {
-            Content = new ReadOnlyMemoryContent(body),
-        };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", FormMediaType);
+        var form = new TokenFormContent(body, settings.TokenEndpoint);
+        using HttpRequestMessage request = form.Bind(new HttpRequestMessage(HttpMethod.Post, settings.TokenEndpoint));
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
 
         // The attempt's own deadline, or the rest of the overall one if that ends first: one timer.
@@ -277,6 +272,12 @@ internal static class PeddlerTokenRequest
         try
         {
             response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (form.RedirectedTo is { } redirectedTo)
+        {
+            // The caller's HttpClient followed a 307/308 and was about to re-send the form (with
+            // the secret) elsewhere; the form refused to be written there. Not transient.
+            return RedirectRefused(redirectedTo, settings, diagnostics, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -308,9 +309,8 @@ internal static class PeddlerTokenRequest
                 return new Attempt
                 {
                     Failure = new PeddlerProtocolException(
-                        $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect to {target}; " +
-                        "its answer is refused. Use an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient()) " +
-                        "and set TokenEndpoint to the final address.",
+                        $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect to {target} " +
+                        "(the form with the client secret was not sent there); its answer is refused. " + RedirectAdvice,
                         status,
                         mediaType),
                 };
@@ -450,6 +450,29 @@ internal static class PeddlerTokenRequest
                 pool.Return(buffer);
             }
         }
+    }
+
+    private const string RedirectAdvice =
+        "Use an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient()) " +
+        "and set TokenEndpoint to the final address.";
+
+    /// <summary>
+    /// A followed 307/308 whose re-sent form the content refused to write (<see cref="TokenFormContent"/>):
+    /// no answer was read, so the status is 0.
+    /// </summary>
+    private static Attempt RedirectRefused(Uri redirectedTo, PeddlerRequestSettings settings, PeddlerClientDiagnostics diagnostics, Exception sendFailure)
+    {
+        string target = WithoutQuery(redirectedTo);
+        diagnostics.RedirectFollowed(target);
+        return new Attempt
+        {
+            Failure = new PeddlerProtocolException(
+                $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect (307/308) to {target} " +
+                "and tried to re-send the form there; the form, which carries the client secret, was not sent. " + RedirectAdvice,
+                0,
+                null,
+                sendFailure),
+        };
     }
 
     private static bool IsTransient(HttpStatusCode status) =>

@@ -75,7 +75,6 @@ public static class PeddlerRedisTokenCacheExtensions
     private static RedisTokenCache Create(IServiceProvider services, string clientName)
     {
         PeddlerRedisTokenCacheOptions options = services.GetRequiredService<IOptionsMonitor<PeddlerRedisTokenCacheOptions>>().Get(clientName);
-        IOptionsMonitor<PeddlerClientOptions> clientOptions = services.GetRequiredService<IOptionsMonitor<PeddlerClientOptions>>();
         RedisConnection connection = services.GetRequiredService<RedisConnections>().Get(options);
         IDistributedCache store = options.UseRegisteredDistributedCache
             ? services.GetRequiredService<IDistributedCache>()
@@ -84,7 +83,6 @@ public static class PeddlerRedisTokenCacheExtensions
             connection,
             store,
             options,
-            () => clientOptions.Get(clientName).ClientSecret,
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>()?.CreateLogger(RedisTokenCacheLog.CategoryPrefix + clientName));
     }

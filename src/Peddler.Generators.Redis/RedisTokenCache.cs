@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Peddler.Caching;
+using Peddler.Internal;
 using StackExchange.Redis;
 
 namespace Peddler.Redis;
@@ -32,28 +33,28 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     private readonly RedisConnection _connection;
     private readonly IDistributedCache _store;
     private readonly PeddlerRedisTokenCacheOptions _options;
-    private readonly Func<string?> _clientSecret;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, byte[]> _entryKeys = new(StringComparer.Ordinal);
+    // Entry keys by cache key: cheap to derive, kept for the carriers in use; the least recently used go first.
+    private readonly LruCache<string, byte[]> _entryKeys = new(EntryKeyCapacity, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
     private long _bypassUntil;
     private long _failures;
     private int _unavailable;
-    private int _secretWarned;
+
+    /// <summary>How many entry keys are kept: a client's carriers in use (its MaxCarriers default is 10,000).</summary>
+    internal const int EntryKeyCapacity = 16_384;
 
     public RedisTokenCache(
         RedisConnection connection,
         IDistributedCache store,
         PeddlerRedisTokenCacheOptions options,
-        Func<string?> clientSecret,
         TimeProvider? timeProvider,
         ILogger? logger)
     {
         _connection = connection;
         _store = store;
         _options = options;
-        _clientSecret = clientSecret;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _connection.Restored += () => Volatile.Write(ref _bypassUntil, 0);
@@ -70,8 +71,8 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requestToken);
-        byte[]? entryKey = EntryKey(context);
-        IDatabase? db = entryKey is null ? null : await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        byte[] entryKey = EntryKey(context);
+        IDatabase? db = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         if (db is null)
         {
             return await requestToken(cancellationToken).ConfigureAwait(false);
@@ -84,7 +85,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         long failures = Interlocked.Read(ref _failures);
         while (true)
         {
-            (bool ok, PeddlerAccessToken? shared) = await TryReadAsync(tokenKey, entryKey!, context, cancellationToken).ConfigureAwait(false);
+            (bool ok, PeddlerAccessToken? shared) = await TryReadAsync(tokenKey, entryKey, context, cancellationToken).ConfigureAwait(false);
             if (!ok)
             {
                 return await requestToken(cancellationToken).ConfigureAwait(false);
@@ -106,7 +107,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
 
             if (acquired.Value)
             {
-                PeddlerAccessToken token = await RequestForFleetAsync(db, lockKey, owner, tokenKey, entryKey!, context, requestToken, cancellationToken).ConfigureAwait(false);
+                PeddlerAccessToken token = await RequestForFleetAsync(db, lockKey, owner, tokenKey, entryKey, context, requestToken, cancellationToken).ConfigureAwait(false);
                 MarkAvailable(failures);
                 return token;
             }
@@ -116,7 +117,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
             {
                 RedisTokenCacheLog.FleetWaitTimedOut(_logger, waited);
                 PeddlerAccessToken own = await requestToken(cancellationToken).ConfigureAwait(false);
-                await TryWriteAsync(tokenKey, entryKey!, context, own, cancellationToken).ConfigureAwait(false);
+                await TryWriteAsync(tokenKey, entryKey, context, own, cancellationToken).ConfigureAwait(false);
                 MarkAvailable(failures);
                 return own;
             }
@@ -133,8 +134,8 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         Remember(token.Fingerprint);
         try
         {
-            byte[]? entryKey = EntryKey(context);
-            IDatabase? db = entryKey is null ? null : await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            byte[] entryKey = EntryKey(context);
+            IDatabase? db = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
             if (db is null)
             {
                 return;
@@ -156,7 +157,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
                 {
                     byte[]? sealedEntry = await TryAsync(_store.GetAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
                     if (sealedEntry is not null
-                        && TokenProtector.Open(entryKey!, context.CacheKey, sealedEntry) is { } stored
+                        && TokenProtector.Open(entryKey, context.CacheKey, sealedEntry) is { } stored
                         && string.Equals(stored.AccessToken, token.AccessToken, StringComparison.Ordinal))
                     {
                         await TryAsync(RemoveAsync(tokenKey, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -436,31 +437,9 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         }
     }
 
-    private byte[]? EntryKey(PeddlerTokenCacheContext context)
-    {
-        if (_entryKeys.TryGetValue(context.CacheKey, out byte[]? key))
-        {
-            return key;
-        }
-
-        string? secret = _clientSecret();
-        if (string.IsNullOrEmpty(secret))
-        {
-            if (Interlocked.Exchange(ref _secretWarned, 1) == 0)
-            {
-                RedisTokenCacheLog.NoClientSecret(_logger);
-            }
-
-            return null;
-        }
-
-        if (_entryKeys.Count > 16)
-        {
-            _entryKeys.Clear();
-        }
-
-        return _entryKeys.GetOrAdd(context.CacheKey, TokenProtector.DeriveKey(secret, context.CacheKey));
-    }
+    /// <summary>The entry's AES key: derived from the context (the same settings generation as its cache key), kept in a bounded LRU.</summary>
+    private byte[] EntryKey(PeddlerTokenCacheContext context) =>
+        _entryKeys.GetOrAdd(context.CacheKey, context, static (_, c) => TokenProtector.DeriveKey(c));
 
     private string TokenKey(PeddlerTokenCacheContext context) => _options.KeyPrefix + "token:" + context.CacheKey;
 

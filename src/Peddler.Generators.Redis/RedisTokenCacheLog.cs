@@ -40,7 +40,5 @@ internal static partial class RedisTokenCacheLog
         Message = "Invalidated the token {Fingerprint} fleet-wide")]
     public static partial void SharedTokenInvalidated(ILogger logger, string fingerprint);
 
-    [LoggerMessage(EventId = 108, EventName = "NoClientSecret", Level = LogLevel.Warning,
-        Message = "The client has no secret in its options, so shared entries cannot be encrypted; tokens are not shared")]
-    public static partial void NoClientSecret(ILogger logger);
+    // EventId 108 (NoClientSecret, 0.1.0) is retired: settings always carry a secret, and every key comes from them.
 }

@@ -2,14 +2,16 @@ using System;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Peddler.Caching;
 
 namespace Peddler.Redis;
 
 /// <summary>
 /// Seals tokens for the shared store with AES-256-GCM: a key derived from the client secret
-/// (PBKDF2-SHA256, 100,000 iterations, salted with the entry's cache key), a random 96-bit nonce
-/// per entry, and the cache key as associated data. Only holders of the client secret can read or
-/// forge an entry; an entry moved to another key does not open.
+/// (<see cref="PeddlerTokenCacheContext.DeriveKey"/>: HKDF-SHA256 from the one PBKDF2 master key
+/// per secret, bound to the entry's cache key), a random 96-bit nonce per entry, and the cache key
+/// as associated data. Only holders of the client secret can read or forge an entry; an entry moved
+/// to another key does not open.
 /// </summary>
 /// <remarks>
 /// Sealed layout: version (1 byte, 1) | nonce (12) | tag (16) | ciphertext. Plaintext layout:
@@ -23,11 +25,15 @@ internal static class TokenProtector
     private const int TagSize = 16;
     private const int HeaderSize = 1 + NonceSize + TagSize;
 
-    /// <summary>Derives the entry key of <paramref name="cacheKey"/> from the client secret; slow on purpose.</summary>
-    public static byte[] DeriveKey(string clientSecret, string cacheKey)
+    /// <summary>What <see cref="PeddlerTokenCacheContext.DeriveKey"/> is asked for: the entry's AES-256 key.</summary>
+    internal const string Purpose = "entry-encryption";
+
+    /// <summary>Derives the entry key of <paramref name="context"/>: cheap (one HMAC), from the same settings generation as its cache key.</summary>
+    public static byte[] DeriveKey(PeddlerTokenCacheContext context)
     {
-        byte[] salt = Encoding.UTF8.GetBytes("peddler-token-cache-encryption-v1\n" + cacheKey);
-        return Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(clientSecret), salt, 100_000, HashAlgorithmName.SHA256, 32);
+        byte[] key = new byte[32];
+        context.DeriveKey(Purpose, key);
+        return key;
     }
 
     public static byte[] Seal(byte[] key, string cacheKey, PeddlerAccessToken token)

@@ -172,25 +172,37 @@ public class HostileEndpointTests
         Assert.Equal(1, env.Server.TokenRequestCount);
     }
 
-    [Fact]
-    public async Task A_caller_HttpClient_that_followed_a_redirect_fails_and_the_client_logs_why()
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(303)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task A_default_HttpClient_that_follows_a_redirect_never_sends_the_secret_elsewhere_and_the_client_logs_why(int status)
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
-        await using TestEnvironment elsewhere = await TestEnvironment.StartAsync();
-        env.Server.Faults.Enqueue(PeddlerFault.Redirect(307, elsewhere.Server.TokenEndpoint));
-        using var following = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        await using var elsewhere = new CapturingOrigin();
+        env.Server.Faults.Enqueue(PeddlerFault.Redirect(status, elsewhere.Address));
+
+        // The most natural line a user writes: a default HttpClient, redirects on.
+        using var following = new HttpClient();
         var logs = new ListLoggerFactory();
         var tokens = PeddlerClientFactory.Create<CarrierTokens>(following, env.Options(), logs);
 
         var ex = await Assert.ThrowsAsync<PeddlerProtocolException>(async () => await tokens.GetTokenAsync());
 
-        // That HttpClient did re-send the form (which is why the library's own never follows):
-        // the answer from there is refused, and the log says what to change.
-        Assert.Equal(1, elsewhere.Server.TokenRequestCount);
-        Assert.Contains("followed a redirect", ex.Message, StringComparison.Ordinal);
+        // 301/302/303 turn the POST into a GET without the form; 307/308 would re-send it, and the
+        // form refuses to be written to another address. Either way no secret leaves.
+        string received = await elsewhere.ReceivedAsync();
+        Assert.DoesNotContain("client_secret", received, StringComparison.Ordinal);
+        Assert.DoesNotContain(Fake.Secret, received, StringComparison.Ordinal);
+        Assert.Contains("redirect", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(elsewhere.Address.GetLeftPart(UriPartial.Authority), ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Fake.Secret, ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, env.Server.TokenRequestCount);
         (LogLevel level, EventId id, string message) = Assert.Single(logs.Records, r => r.Id.Id == 8);
         Assert.Equal(LogLevel.Error, level);
-        Assert.Contains(elsewhere.Server.TokenEndpoint.ToString(), message, StringComparison.Ordinal);
+        Assert.Contains(elsewhere.Address.GetLeftPart(UriPartial.Authority), message, StringComparison.Ordinal);
         Assert.Contains("AllowAutoRedirect", message, StringComparison.Ordinal);
         Assert.Equal("TokenRequestRedirected", id.Name);
     }

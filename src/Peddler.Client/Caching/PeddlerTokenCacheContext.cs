@@ -1,6 +1,4 @@
 using System;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Peddler.Caching;
 
@@ -17,7 +15,11 @@ public sealed class PeddlerTokenCacheContext
         Replacing = replacing;
         Trigger = trigger;
         CacheKey = settings.SharedCacheKey;
+        _keys = settings.FleetKeys;
     }
+
+    // The key material of the same settings generation as CacheKey (never the secret itself).
+    private readonly FleetKeyMaterial _keys;
 
     /// <summary>The client's name (<see cref="PeddlerClientDescriptor.ClientName"/>).</summary>
     public string ClientName { get; }
@@ -41,17 +43,32 @@ public sealed class PeddlerTokenCacheContext
     public string Trigger { get; }
 
     /// <summary>
-    /// A key for the shared store: 64 hex digits of PBKDF2-SHA256 (100,000 iterations) of the client
-    /// secret, salted with the endpoint, client id and scope. It differs for every endpoint, client,
-    /// scope and secret (a rotated secret gets new entries), and does not reveal the secret.
+    /// A key for the shared store: 64 hex digits of HMAC-SHA256 of the scope under a master key
+    /// derived from the client secret with PBKDF2-SHA256 (100,000 iterations, salted with the
+    /// endpoint and client id; one derivation per secret per process). It differs for every
+    /// endpoint, client, scope and secret (a rotated secret gets new entries), and does not reveal
+    /// the secret.
     /// </summary>
     public string CacheKey { get; }
 
-    /// <summary>Derives <see cref="CacheKey"/>; slow on purpose (computed once per settings).</summary>
-    internal static string DeriveKey(Uri tokenEndpoint, string clientId, string scope, string clientSecret)
+    /// <summary>
+    /// Fills <paramref name="destination"/> with key material for a shared cache's own use (for
+    /// example the key that encrypts the entry stored under <see cref="CacheKey"/>), derived with
+    /// HKDF-SHA256 from the same master key and settings generation as <see cref="CacheKey"/>: an
+    /// entry is never sealed with one secret's key and stored under another's. Cheap (one HMAC);
+    /// the same inputs always give the same bytes.
+    /// </summary>
+    /// <param name="purpose">What the key is for, e.g. <c>"entry-encryption"</c>: different purposes give independent keys.</param>
+    /// <param name="destination">Receives the key; 1 to 8,160 bytes.</param>
+    /// <exception cref="ArgumentException"><paramref name="purpose"/> is empty, or <paramref name="destination"/> is empty or longer than 8,160 bytes.</exception>
+    public void DeriveKey(string purpose, Span<byte> destination)
     {
-        byte[] salt = Encoding.UTF8.GetBytes($"peddler-token-cache-v1\n{tokenEndpoint.AbsoluteUri}\n{clientId}\n{scope}");
-        byte[] key = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(clientSecret), salt, 100_000, HashAlgorithmName.SHA256, 32);
-        return Convert.ToHexString(key).ToLowerInvariant();
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        if (destination.IsEmpty || destination.Length > 255 * 32)
+        {
+            throw new ArgumentException("The key must be 1 to 8,160 bytes long.", nameof(destination));
+        }
+
+        _keys.DeriveKey(CacheKey, purpose, destination);
     }
 }
