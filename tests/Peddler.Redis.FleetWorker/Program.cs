@@ -16,13 +16,15 @@ using Peddler.Redis;
 //   --endpoint <uri>           the token endpoint (a local Peddler.Testing server)
 //   --client-id <id>           the client id; the secret comes from PEDDLER_CLIENT_SECRET
 //   --carrier <id>             the carrier id
+//   --carriers <n>             instead: ask for n run-time carriers 900001… (50 at a time)
 //   --barrier <path>           wait until this file exists, then ask for a token
 //   --prefix <prefix>          Redis key prefix (optional)
 //   --lease-ms <ms>            lock lease (optional)
 //   --wait-ms <ms>             wait timeout (optional)
 //   --operation-timeout-ms <ms> Redis operation timeout (optional)
 // Writes one line per event to stdout: READY, LOCK (this instance requests the fleet's token),
-// TOKEN <fingerprint> <milliseconds from the barrier>, WARN <event> <message>, ERROR <type>.
+// TOKEN <fingerprint> <milliseconds from the barrier>, CARRIERS <n> <fingerprints hash> <wall ms> <CPU ms>,
+// WARN <event> <message>, ERROR <type>.
 Dictionary<string, string> arguments = new(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -36,7 +38,7 @@ IHttpClientBuilder client = services.AddPeddlerClient<FleetTokens>(options =>
 {
     options.ClientId = arguments["--client-id"];
     options.ClientSecret = Environment.GetEnvironmentVariable("PEDDLER_CLIENT_SECRET");
-    options.CarrierId = arguments["--carrier"];
+    options.CarrierId = arguments.GetValueOrDefault("--carrier");
     options.TokenEndpoint = new Uri(arguments["--endpoint"]);
     options.BackgroundRefresh = false;
 });
@@ -90,6 +92,20 @@ while (!File.Exists(barrier))
 var clock = Stopwatch.StartNew();
 try
 {
+    if (arguments.TryGetValue("--carriers", out string? carrierCount))
+    {
+        // Many carriers cold at once: 50 at a time, as a platform's first requests would come.
+        int count = int.Parse(carrierCount, CultureInfo.InvariantCulture);
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var fingerprints = new string[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (i, ct) =>
+            fingerprints[i] = (await tokens.GetCarrierTokenAsync((900_001 + i).ToString(CultureInfo.InvariantCulture), ct)).Fingerprint);
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(',', fingerprints))))[..16];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CARRIERS {count} {digest} {clock.Elapsed.TotalMilliseconds:F1} {cpu.TotalMilliseconds:F1}"));
+        return 0;
+    }
+
     PeddlerAccessToken token = await tokens.GetTokenAsync();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"TOKEN {token.Fingerprint} {clock.Elapsed.TotalMilliseconds:F1}"));
     return 0;

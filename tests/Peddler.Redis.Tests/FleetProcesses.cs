@@ -25,7 +25,7 @@ internal sealed class FleetProcesses : IAsyncDisposable
     public static string WorkerPath =>
         typeof(FleetProcesses).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FleetWorker").Value!;
 
-    public static async Task<FleetProcesses> StartAsync(int count, Fleet fleet, TimeSpan? lease = null, TimeSpan? wait = null)
+    public static async Task<FleetProcesses> StartAsync(int count, Fleet fleet, TimeSpan? lease = null, TimeSpan? wait = null, int carriers = 0)
     {
         var workers = new List<Worker>();
         var processes = new FleetProcesses(workers);
@@ -47,7 +47,15 @@ internal sealed class FleetProcesses : IAsyncDisposable
             Add("--redis", fleet.Cache.Configuration);
             Add("--endpoint", fleet.Server.TokenEndpoint.AbsoluteUri);
             Add("--client-id", Fleet.ClientId);
-            Add("--carrier", Fleet.CarrierId);
+            if (carriers > 0)
+            {
+                Add("--carriers", carriers.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                Add("--carrier", Fleet.CarrierId);
+            }
+
             Add("--barrier", processes._barrier);
             Add("--prefix", fleet.KeyPrefix);
 

@@ -36,6 +36,25 @@ public sealed class MultiProcessTests
     }
 
     [Fact]
+    public async Task Eight_processes_asking_for_the_same_60_carriers_at_once_make_one_token_request_per_carrier()
+    {
+        const int carriers = 60;
+        await using CacheServer cache = await CacheServer.StartSharedAsync();
+        await using Fleet fleet = await Fleet.StartAsync(cache);
+        fleet.Server.AddCarriers(Fleet.ClientId, Enumerable.Range(900_001, carriers).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await using FleetProcesses processes = await FleetProcesses.StartAsync(Instances, fleet, carriers: carriers);
+
+        processes.Release();
+        await Task.WhenAll(processes.Workers.Select(w => w.WaitForAsync("CARRIERS ", TimeSpan.FromSeconds(90))));
+
+        // One request per carrier for the whole fleet, and every process holds the same token per carrier.
+        Assert.True(fleet.Server.TokenRequestCount == carriers, $"{fleet.Server.TokenRequestCount} requests\n" + Describe(processes));
+        Assert.Equal(carriers, fleet.Server.TokenRequests.Select(r => r.Fields.Single(f => f.Key == "scope").Value).Distinct().Count());
+        Assert.Single(processes.Workers.Select(w => w.Line("CARRIERS")!.Split(' ')[2]).Distinct());
+        Assert.DoesNotContain(processes.Workers, w => w.Line("WARN") is not null);
+    }
+
+    [Fact]
     public async Task Killing_the_lock_holder_mid_request_blocks_the_others_no_longer_than_the_lease()
     {
         TimeSpan lease = TimeSpan.FromSeconds(2);
