@@ -95,6 +95,15 @@ internal sealed class Fleet : IAsyncDisposable
         return provider.GetRequiredService<FleetTokens>();
     }
 
+    /// <summary>The token provider of the <paramref name="instance"/>-th instance (to hand it new options).</summary>
+    public PeddlerTokenProvider TokenProvider(int instance)
+    {
+        lock (_instances)
+        {
+            return _instances[instance].GetRequiredKeyedService<PeddlerTokenProvider>(nameof(FleetTokens));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (ServiceProvider instance in _instances)
