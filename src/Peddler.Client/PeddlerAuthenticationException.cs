@@ -21,6 +21,18 @@ public sealed class PeddlerAuthenticationException : PeddlerException
         ErrorUri = errorUri;
     }
 
+    /// <summary>Creates the exception with a sentence naming what was refused (the scope and carrier, or the client's credentials).</summary>
+    internal PeddlerAuthenticationException(HttpStatusCode statusCode, string error, string? errorDescription, string? errorUri, string? cause)
+        : base(FormatMessage(statusCode, error, errorDescription) + (cause is null ? string.Empty : " " + cause), statusCode, error ?? throw new ArgumentNullException(nameof(error)))
+    {
+        ErrorDescription = errorDescription;
+        ErrorUri = errorUri;
+        Cause = cause;
+    }
+
+    /// <summary>What was refused, in words, or <see langword="null"/>.</summary>
+    internal string? Cause { get; }
+
     /// <summary>The HTTP status of the response, e.g. <see cref="HttpStatusCode.Forbidden"/>.</summary>
     public new HttpStatusCode StatusCode => base.StatusCode.GetValueOrDefault();
 

@@ -62,6 +62,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private Refusal? _refusal;
     private int _refusals;
 
+    // On a client's own provider: a refusal of the client itself (its id or secret, not a carrier's
+    // scope) seen by any of its carriers, which all its carriers honour; guarded by _gate, read lock-free.
+    private Refusal? _clientRefusal;
+    private int _clientRefusals;
+
     // Renewals in the refresh window that failed in a row, and the timestamp before which no
     // caller starts another; guarded by _gate.
     private int _renewalFailures;
@@ -333,6 +338,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             Volatile.Write(ref _config, new Config(settings, PeddlerTokenRequest.EncodeBody(settings), diagnostics));
             _refusal = null;
             _refusals = 0;
+            _clientRefusal = null;
+            _clientRefusals = 0;
             _renewalFailures = 0;
             _renewalNotBefore = 0;
         }
@@ -436,7 +443,11 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         {
             _refusal = null;
             _refusals = 0;
+            _clientRefusal = null;
+            _clientRefusals = 0;
         }
+
+        _parent?.ResetRefusal();
     }
 
     /// <summary>The remembered refusal's end, if one is in force now.</summary>
@@ -564,9 +575,24 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <summary>Whether a refusal is in force at <paramref name="now"/>: in its window, and seen with the settings in force.</summary>
     private bool Refused(long now, out Refusal refusal)
     {
+        Config config = CurrentConfig();
         refusal = _refusal!;
-        return _refusal is not null && now < _refusal.Until && ReferenceEquals(_refusal.Config, CurrentConfig());
+        if (_refusal is not null && now < _refusal.Until && ReferenceEquals(_refusal.Config, config))
+        {
+            return true;
+        }
+
+        // A carrier honours a refusal of its client (seen by any carrier) made with the same settings.
+        refusal = _parent is null ? null! : Volatile.Read(ref _parent._clientRefusal)!;
+        return refusal is not null && now < refusal.Until && ReferenceEquals(refusal.Config, config.Root);
     }
+
+    /// <summary>
+    /// Whether a refusal is of the client itself (its id, secret or grant), which every carrier of
+    /// the client would get too; a refused scope (<c>invalid_scope</c>) names one carrier only.
+    /// </summary>
+    internal static bool RefusesClient(PeddlerAuthenticationException refused) =>
+        !string.Equals(refused.Error, "invalid_scope", StringComparison.Ordinal);
 
     private void SignalCacheChanged() => Interlocked.Exchange(ref _cacheChanged, null)?.TrySetResult();
 
@@ -707,11 +733,24 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 return;
             }
 
-            if (failure is PeddlerAuthenticationException refused)
+            if (failure is PeddlerAuthenticationException refused && _parent is not null && config.Root is { } root && RefusesClient(refused))
+            {
+                // Remembered for the whole client: every carrier waits out the same window.
+                lock (_parent._gate)
+                {
+                    if (ReferenceEquals(root, Volatile.Read(ref _parent._config)))
+                    {
+                        _parent._clientRefusals++;
+                        window = RefusalWindow(_parent._clientRefusals);
+                        Volatile.Write(ref _parent._clientRefusal, new Refusal(refused, now + Ticks(window), root));
+                    }
+                }
+            }
+            else if (failure is PeddlerAuthenticationException refused2)
             {
                 _refusals++;
                 window = RefusalWindow(_refusals);
-                _refusal = new Refusal(refused, now + Ticks(window), config);
+                _refusal = new Refusal(refused2, now + Ticks(window), config);
             }
             else if (_entry is { } entry && now < entry.UsableUntil)
             {
@@ -722,10 +761,20 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             }
         }
 
-        if (failure is PeddlerAuthenticationException denied)
+        if (failure is PeddlerAuthenticationException denied && window > TimeSpan.Zero)
         {
+            bool client = RefusesClient(denied);
             PeddlerLog.TokenRequestsHeldBack(
-                diagnostics.Logger, diagnostics.TokenEndpoint, (int)denied.StatusCode, denied.Error, window, _timeProvider.GetUtcNow() + window);
+                diagnostics.Logger,
+                diagnostics.TokenEndpoint,
+                client ? "the client's credentials (its client id or secret)" : $"the scope '{config.Settings.Scope}' (the carrier id or scope is not allowed for this client)",
+                (int)denied.StatusCode,
+                denied.Error,
+                window,
+                _timeProvider.GetUtcNow() + window,
+                client
+                    ? (_parent is null ? "Fix the client id or secret" : "Fix the client id or secret (every carrier of the client waits out this window)")
+                    : "Check the carrier id (it is issued per carrier account); the credentials are fine");
         }
         else if (served is not null && trigger == PeddlerClientDiagnostics.RefreshWindowTrigger)
         {
@@ -795,6 +844,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             _renewalNotBefore = 0;
         }
 
+        if (_parent is not null && Volatile.Read(ref _parent._clientRefusal) is not null)
+        {
+            // A token for one carrier: the client's credentials are good again.
+            lock (_parent._gate)
+            {
+                _parent._clientRefusal = null;
+                _parent._clientRefusals = 0;
+            }
+        }
+
         _parent?._carriers!.Publish(this, _coarseClock);
         SignalCacheChanged();
         return token;
@@ -857,6 +916,6 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
         /// <summary>A new exception with the same fields, so every caller gets its own stack trace.</summary>
         public PeddlerAuthenticationException Recreate() =>
-            new(refused.StatusCode, refused.Error, refused.ErrorDescription, refused.ErrorUri);
+            new(refused.StatusCode, refused.Error, refused.ErrorDescription, refused.ErrorUri, refused.Cause);
     }
 }

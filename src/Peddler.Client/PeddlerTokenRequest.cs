@@ -695,11 +695,15 @@ internal static class PeddlerTokenRequest
                 PeddlerErrorResponse? error = JsonSerializer.Deserialize(WithoutBom(content), descriptor.ErrorResponseTypeInfo);
                 if (!string.IsNullOrEmpty(error?.Error))
                 {
+                    string code = settings.Redact(error.Error)!;
                     return new PeddlerAuthenticationException(
                         status,
-                        settings.Redact(error.Error)!,
+                        code,
                         settings.Redact(error.ErrorDescription),
-                        settings.Redact(error.ErrorUri));
+                        settings.Redact(error.ErrorUri),
+                        string.Equals(code, "invalid_scope", StringComparison.Ordinal)
+                            ? $"The scope '{settings.Scope}' was refused: the carrier id (or scope) is not allowed for client '{settings.ClientId}'; its credentials are fine."
+                            : $"The client '{settings.ClientId}' was refused: check its client id and secret.");
                 }
             }
             catch (JsonException ex)

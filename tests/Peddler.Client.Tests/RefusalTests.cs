@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Peddler.Testing;
 using Xunit;
@@ -131,5 +132,107 @@ public class RefusalTests
 
         Assert.False(string.IsNullOrEmpty(token.AccessToken));
         Assert.Equal(2, env.Server.TokenRequestCount);
+    }
+}
+
+/// <summary>Refusals of a client with many run-time carriers: the client's own refusal is shared, a carrier's stays its own.</summary>
+public class CarrierRefusalTests
+{
+    private static readonly string[] s_carriers = Enumerable.Range(900_001, 1000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    private static async Task<(TestEnvironment Env, FakeTimeProvider Time, PeddlerTokenProvider Provider, ListLoggerFactory Logs)> StartAsync(string secret)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time, carrier: null);
+        env.Server.AddCarriers(Fake.ClientId, s_carriers);
+        var logs = new ListLoggerFactory();
+        ILogger logger = logs.CreateLogger("Peddler.Client.ConfiguredCarrierTokens");
+        var provider = new PeddlerTokenProvider(
+            env.Http,
+            createHttpClient: null,
+            env.Options(secret: secret),
+            ConfiguredCarrierTokens.Descriptor,
+            time,
+            settings => new Peddler.Diagnostics.PeddlerClientDiagnostics("ConfiguredCarrierTokens", settings.TokenEndpoint, logger, Peddler.Diagnostics.PeddlerInstruments.For(null)),
+            sharedCache: null);
+        return (env, time, provider, logs);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_for_1000_carriers_called_in_turn_20_times_over_20_seconds_costs_at_most_4_requests_for_the_client()
+    {
+        (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, ListLoggerFactory logs) = await StartAsync("fake-wrong-secret-for-tests");
+        await using TestEnvironment owned = env;
+
+        for (int second = 0; second < 20; second++)
+        {
+            foreach (string carrier in s_carriers)
+            {
+                var refused = await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await provider.GetCarrierTokenAsync(carrier));
+                Assert.Equal("access_denied", refused.Error);
+                Assert.Contains("check its client id and secret", refused.Message, StringComparison.Ordinal);
+            }
+
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.InRange(env.Server.TokenRequestCount, 1, 4);
+        Assert.All(logs.Records.Where(r => r.Id.Id == 7), r => Assert.Contains("client id or secret", r.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_for_1000_carriers_called_at_once_costs_at_most_the_first_wave_then_nothing_until_the_window_ends_and_new_options_end_it_for_all()
+    {
+        (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, _) = await StartAsync("fake-wrong-secret-for-tests");
+        await using TestEnvironment owned = env;
+
+        async Task<int> WaveAsync() => (await Task.WhenAll(s_carriers.Select(async c =>
+        {
+            try
+            {
+                await provider.GetCarrierTokenAsync(c);
+                return 0;
+            }
+            catch (PeddlerAuthenticationException)
+            {
+                return 1;
+            }
+        }))).Sum();
+
+        Assert.Equal(s_carriers.Length, await WaveAsync());
+        int firstWave = env.Server.TokenRequestCount;
+        Assert.InRange(firstWave, 1, s_carriers.Length);
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(s_carriers.Length, await WaveAsync());
+        Assert.Equal(firstWave, env.Server.TokenRequestCount);
+
+        // The secret is fixed: new options end the window for every carrier at once.
+        provider.UpdateOptions(env.Options());
+        Assert.Equal(0, await WaveAsync());
+        Assert.Equal(firstWave + s_carriers.Length, env.Server.TokenRequestCount);
+    }
+
+    [Fact]
+    public async Task An_unknown_carrier_is_refused_alone_and_the_message_and_log_name_the_scope_not_the_credentials()
+    {
+        (TestEnvironment env, _, PeddlerTokenProvider provider, ListLoggerFactory logs) = await StartAsync(Fake.Secret);
+        await using TestEnvironment owned = env;
+
+        var refused = await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await provider.GetCarrierTokenAsync("909999"));
+        Assert.Equal("invalid_scope", refused.Error);
+        Assert.Contains("909999", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("carrier id", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Fake.Secret, refused.Message, StringComparison.Ordinal);
+
+        // Another carrier of the same client is not held back.
+        PeddlerAccessToken token = await provider.GetCarrierTokenAsync("900001");
+        Assert.Contains("900001", token.Scope, StringComparison.Ordinal);
+        Assert.Equal(2, env.Server.TokenRequestCount);
+
+        (_, _, string message) = Assert.Single(logs.Records, r => r.Id.Id == 7);
+        Assert.Contains("909999", message, StringComparison.Ordinal);
+        Assert.Contains("Check the carrier id", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fix the client id or secret", message, StringComparison.Ordinal);
     }
 }

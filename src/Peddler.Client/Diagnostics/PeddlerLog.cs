@@ -39,11 +39,11 @@ internal static partial class PeddlerLog
     public static partial void TokenRequestStarting(ILogger logger, string tokenEndpoint, string trigger);
 
     [LoggerMessage(EventId = 7, EventName = "TokenRequestsHeldBack", Level = LogLevel.Warning,
-        Message = "{TokenEndpoint} refused the credentials ({StatusCode} {OAuthError}); no token request is sent for {Window} (until {RetryAt:O}): callers get the same refusal at once. Fix the credentials, then call PeddlerTokenProvider.ResetRefusal() or wait")]
-    public static partial void TokenRequestsHeldBack(ILogger logger, string tokenEndpoint, int statusCode, string oAuthError, TimeSpan window, DateTimeOffset retryAt);
+        Message = "{TokenEndpoint} refused {Refused} ({StatusCode} {OAuthError}); no token request is sent for {Window} (until {RetryAt:O}): callers get the same refusal at once. {Advice}, then call PeddlerTokenProvider.ResetRefusal() or wait")]
+    public static partial void TokenRequestsHeldBack(ILogger logger, string tokenEndpoint, string refused, int statusCode, string oAuthError, TimeSpan window, DateTimeOffset retryAt, string advice);
 
     [LoggerMessage(EventId = 8, EventName = "TokenRequestRedirected", Level = LogLevel.Error,
-        Message = "The HttpClient calling {TokenEndpoint} followed a redirect to {RedirectTarget} and re-sent the token request there; the answer is refused. Give the client an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient())")]
+        Message = "The HttpClient calling {TokenEndpoint} followed a redirect to {RedirectTarget}; the form with the client secret is never written there and any answer from there is refused. Give the client an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient())")]
     public static partial void TokenRequestRedirected(ILogger logger, string tokenEndpoint, string redirectTarget);
 
     [LoggerMessage(EventId = 9, EventName = "RefreshWindowRenewalFailed", Level = LogLevel.Warning,
