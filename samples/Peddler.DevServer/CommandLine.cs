@@ -99,6 +99,13 @@ internal static class CommandLine
                         return false;
                     }
 
+                    if (clients.Exists(c => string.Equals(c.ClientId, client.ClientId, StringComparison.Ordinal)))
+                    {
+                        // A repeated id would silently replace the first registration: refuse it.
+                        error = $"--client '{client.ClientId}' is given twice; give each client id once";
+                        return false;
+                    }
+
                     clients.Add(client);
                     break;
             }
