@@ -228,7 +228,9 @@ public class HostileEndpointTests
         await using TestEnvironment env = await TestEnvironment.StartAsync();
         env.Server.Faults.Enqueue(PeddlerFault.NeverAnswer(), count: 10);
         PeddlerClientOptions options = env.Options();
-        options.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+        // Long enough for each attempt's request to reach the server on a loaded 2-core CI machine
+        // (200 ms once let the third attempt time out before the server had counted it).
+        options.AttemptTimeout = TimeSpan.FromSeconds(1);
         options.MaxRetries = 2;
         var tokens = PeddlerClientFactory.Create<CarrierTokens>(options);
 
