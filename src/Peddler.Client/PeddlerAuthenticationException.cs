@@ -15,10 +15,8 @@ public sealed class PeddlerAuthenticationException : PeddlerException
 {
     /// <summary>Creates the exception from the fields of an OAuth error response.</summary>
     public PeddlerAuthenticationException(HttpStatusCode statusCode, string error, string? errorDescription, string? errorUri)
-        : base(FormatMessage(statusCode, error, errorDescription), statusCode, error ?? throw new ArgumentNullException(nameof(error)))
+        : this(statusCode, error, errorDescription, errorUri, null)
     {
-        ErrorDescription = errorDescription;
-        ErrorUri = errorUri;
     }
 
     /// <summary>Creates the exception with a sentence naming what was refused (the scope and carrier, or the client's credentials).</summary>
@@ -32,6 +30,15 @@ public sealed class PeddlerAuthenticationException : PeddlerException
 
     /// <summary>What was refused, in words, or <see langword="null"/>.</summary>
     internal string? Cause { get; }
+
+    /// <summary>
+    /// Whether the client itself was refused (its id, secret or grant), which every carrier of the
+    /// client would be too; a refused scope (<c>invalid_scope</c>) names one carrier only.
+    /// </summary>
+    internal bool RefusesClient => RefusesClientFor(Error);
+
+    /// <summary>The rule behind <see cref="RefusesClient"/>, for an OAuth <c>error</c> code.</summary>
+    internal static bool RefusesClientFor(string error) => !string.Equals(error, "invalid_scope", StringComparison.Ordinal);
 
     /// <summary>The HTTP status of the response, e.g. <see cref="HttpStatusCode.Forbidden"/>.</summary>
     public new HttpStatusCode StatusCode => base.StatusCode.GetValueOrDefault();

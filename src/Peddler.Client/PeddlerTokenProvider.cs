@@ -587,12 +587,6 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         return refusal is not null && now < refusal.Until && ReferenceEquals(refusal.Config, config.Root);
     }
 
-    /// <summary>
-    /// Whether a refusal is of the client itself (its id, secret or grant), which every carrier of
-    /// the client would get too; a refused scope (<c>invalid_scope</c>) names one carrier only.
-    /// </summary>
-    internal static bool RefusesClient(PeddlerAuthenticationException refused) =>
-        !string.Equals(refused.Error, "invalid_scope", StringComparison.Ordinal);
 
     private void SignalCacheChanged() => Interlocked.Exchange(ref _cacheChanged, null)?.TrySetResult();
 
@@ -733,24 +727,9 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 return;
             }
 
-            if (failure is PeddlerAuthenticationException refused && _parent is not null && config.Root is { } root && RefusesClient(refused))
+            if (failure is PeddlerAuthenticationException refused)
             {
-                // Remembered for the whole client: every carrier waits out the same window.
-                lock (_parent._gate)
-                {
-                    if (ReferenceEquals(root, Volatile.Read(ref _parent._config)))
-                    {
-                        _parent._clientRefusals++;
-                        window = RefusalWindow(_parent._clientRefusals);
-                        Volatile.Write(ref _parent._clientRefusal, new Refusal(refused, now + Ticks(window), root));
-                    }
-                }
-            }
-            else if (failure is PeddlerAuthenticationException refused2)
-            {
-                _refusals++;
-                window = RefusalWindow(_refusals);
-                _refusal = new Refusal(refused2, now + Ticks(window), config);
+                window = RememberRefusal(refused, config, now);
             }
             else if (_entry is { } entry && now < entry.UsableUntil)
             {
@@ -763,7 +742,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
         if (failure is PeddlerAuthenticationException denied && window > TimeSpan.Zero)
         {
-            bool client = RefusesClient(denied);
+            bool client = denied.RefusesClient;
             PeddlerLog.TokenRequestsHeldBack(
                 diagnostics.Logger,
                 diagnostics.TokenEndpoint,
@@ -781,6 +760,34 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             PeddlerLog.RefreshWindowRenewalFailed(
                 diagnostics.Logger, served.Token.Fingerprint, PeddlerClientDiagnostics.ErrorType(failure), WallClock(served.UsableUntil), backoff);
         }
+    }
+
+    /// <summary>
+    /// Remembers <paramref name="refused"/> (under <see cref="_gate"/>): on a carrier, a refusal of the
+    /// client itself is remembered on the client's own provider, so every carrier waits out the same
+    /// window; anything else stays with this provider. Returns the window, or zero when the client's
+    /// settings changed meanwhile.
+    /// </summary>
+    private TimeSpan RememberRefusal(PeddlerAuthenticationException refused, Config config, long now)
+    {
+        if (_parent is not null && config.Root is { } root && refused.RefusesClient)
+        {
+            lock (_parent._gate)
+            {
+                if (!ReferenceEquals(root, Volatile.Read(ref _parent._config)))
+                {
+                    return TimeSpan.Zero;
+                }
+
+                TimeSpan shared = RefusalWindow(++_parent._clientRefusals);
+                Volatile.Write(ref _parent._clientRefusal, new Refusal(refused, now + Ticks(shared), root));
+                return shared;
+            }
+        }
+
+        TimeSpan window = RefusalWindow(++_refusals);
+        _refusal = new Refusal(refused, now + Ticks(window), config);
+        return window;
     }
 
     /// <summary>The back-off window after <paramref name="refusals"/> refusals in a row: 5 s, doubling, at most 5 minutes.</summary>

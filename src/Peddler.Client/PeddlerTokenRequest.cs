@@ -277,7 +277,8 @@ internal static class PeddlerTokenRequest
         {
             // The caller's HttpClient followed a 307/308 and was about to re-send the form (with
             // the secret) elsewhere; the form refused to be written there. Not transient.
-            return RedirectRefused(redirectedTo, settings, diagnostics, ex);
+            return RedirectFollowed(
+                redirectedTo, " (307/308)", "and tried to re-send the form there; the form, which carries the client secret, was not sent.", 0, null, ex, settings, diagnostics);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -304,16 +305,7 @@ internal static class PeddlerTokenRequest
             Uri? answeredBy = response.RequestMessage?.RequestUri;
             if (answeredBy is not null && answeredBy != settings.TokenEndpoint)
             {
-                string target = WithoutQuery(answeredBy);
-                diagnostics.RedirectFollowed(target);
-                return new Attempt
-                {
-                    Failure = new PeddlerProtocolException(
-                        $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect to {target} " +
-                        "(the form with the client secret was not sent there); its answer is refused. " + RedirectAdvice,
-                        status,
-                        mediaType),
-                };
+                return RedirectFollowed(answeredBy, "", "(the form with the client secret was not sent there); its answer is refused.", status, mediaType, null, settings, diagnostics);
             }
 
             if ((int)status is >= 300 and < 400)
@@ -452,26 +444,32 @@ internal static class PeddlerTokenRequest
         }
     }
 
-    private const string RedirectAdvice =
-        "Use an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient()) " +
-        "and set TokenEndpoint to the final address.";
-
     /// <summary>
-    /// A followed 307/308 whose re-sent form the content refused to write (<see cref="TokenFormContent"/>):
-    /// no answer was read, so the status is 0.
+    /// A caller's HttpClient followed a redirect: logged (event 8), and a protocol error that says
+    /// what happened and what to change. A 307/308 whose re-sent form <see cref="TokenFormContent"/>
+    /// refused to write has no answer, so its status is 0.
     /// </summary>
-    private static Attempt RedirectRefused(Uri redirectedTo, PeddlerRequestSettings settings, PeddlerClientDiagnostics diagnostics, Exception sendFailure)
+    private static Attempt RedirectFollowed(
+        Uri target,
+        string kind,
+        string happened,
+        HttpStatusCode status,
+        string? mediaType,
+        Exception? inner,
+        PeddlerRequestSettings settings,
+        PeddlerClientDiagnostics diagnostics)
     {
-        string target = WithoutQuery(redirectedTo);
-        diagnostics.RedirectFollowed(target);
+        string shown = WithoutQuery(target);
+        diagnostics.RedirectFollowed(shown);
         return new Attempt
         {
             Failure = new PeddlerProtocolException(
-                $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect (307/308) to {target} " +
-                "and tried to re-send the form there; the form, which carries the client secret, was not sent. " + RedirectAdvice,
-                0,
-                null,
-                sendFailure),
+                $"The HttpClient calling Peddler's token endpoint {settings.TokenEndpoint.GetLeftPart(UriPartial.Path)} followed a redirect{kind} to {shown} {happened} " +
+                "Use an HttpClient that does not follow redirects (AllowAutoRedirect = false, e.g. PeddlerHttp.CreateTokenHttpClient()) " +
+                "and set TokenEndpoint to the final address.",
+                status,
+                mediaType,
+                inner),
         };
     }
 
@@ -701,9 +699,9 @@ internal static class PeddlerTokenRequest
                         code,
                         settings.Redact(error.ErrorDescription),
                         settings.Redact(error.ErrorUri),
-                        string.Equals(code, "invalid_scope", StringComparison.Ordinal)
-                            ? $"The scope '{settings.Scope}' was refused: the carrier id (or scope) is not allowed for client '{settings.ClientId}'; its credentials are fine."
-                            : $"The client '{settings.ClientId}' was refused: check its client id and secret.");
+                        PeddlerAuthenticationException.RefusesClientFor(code)
+                            ? $"The client '{settings.ClientId}' was refused: check its client id and secret."
+                            : $"The scope '{settings.Scope}' was refused: the carrier id (or scope) is not allowed for client '{settings.ClientId}'; its credentials are fine.");
                 }
             }
             catch (JsonException ex)
