@@ -193,15 +193,15 @@ internal sealed class CarrierTable(long epoch)
         }
     }
 
-    /// <summary>The providers kept now (a snapshot).</summary>
-    public List<PeddlerTokenProvider> Providers()
+    /// <summary>The providers kept now (a snapshot); with <paramref name="keep"/>, those it keeps given the provider and its last use.</summary>
+    public List<PeddlerTokenProvider> Providers(Func<PeddlerTokenProvider, long, bool>? keep = null)
     {
         lock (_lock)
         {
             var providers = new List<PeddlerTokenProvider>(_count);
             for (int i = 0; i < _arrays.Slots.Length; i++)
             {
-                if (_arrays.Slots[i].State == Full)
+                if (_arrays.Slots[i].State == Full && (keep is null || keep(_arrays.Carriers[i].Provider!, LastUse(_arrays, i))))
                 {
                     providers.Add(_arrays.Carriers[i].Provider!);
                 }

@@ -170,6 +170,28 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     /// <summary>How many run-time carriers are kept now (see <see cref="ForCarrier"/>).</summary>
     internal int CarrierCount => _carriers?.Count ?? 0;
 
+    /// <summary>Whether this client's <c>Scopes</c> take a run-time carrier (<see cref="ForCarrier"/>).</summary>
+    internal bool HasRunTimeCarriers => _carriers is not null;
+
+    /// <summary>On a run-time carrier's provider: its carrier id.</summary>
+    internal string? CarrierId => _carrierId;
+
+    /// <summary>After a failed renewal of a token still served: the timestamp before which no renewal starts (0 if none).</summary>
+    internal long RenewalNotBefore => Interlocked.Read(ref _renewalNotBefore);
+
+    /// <summary>The run-time carriers used within <see cref="PeddlerClientOptions.CarrierIdleTimeout"/> (a snapshot).</summary>
+    internal List<PeddlerTokenProvider> ActiveCarriers()
+    {
+        if (_carriers is null)
+        {
+            return [];
+        }
+
+        long now = NowMilliseconds();
+        long idle = (long)Settings.CarrierIdleTimeout.TotalMilliseconds;
+        return _carriers.Providers((_, lastUse) => now - lastUse <= idle);
+    }
+
     /// <summary>
     /// A token for <paramref name="carrierId"/>: the same as
     /// <c>ForCarrier(carrierId).GetTokenAsync(cancellationToken)</c>, with a faster cache hit (one

@@ -50,9 +50,9 @@ internal static partial class PeddlerLog
         Message = "Renewal of token {TokenFingerprint} failed ({ErrorType}); still serving it until {ServedUntil:O}; next renewal attempt not before {Delay} from now")]
     public static partial void RefreshWindowRenewalFailed(ILogger logger, string tokenFingerprint, string errorType, DateTimeOffset servedUntil, TimeSpan delay);
 
-    [LoggerMessage(EventId = 10, EventName = "BackgroundRefreshStarted", Level = LogLevel.Debug,
-        Message = "Background token refresh started")]
-    public static partial void BackgroundRefreshStarted(ILogger logger);
+    [LoggerMessage(EventId = 10, EventName = "BackgroundRefreshStarted", Level = LogLevel.Information,
+        Message = "Background token refresh started; it renews {Coverage}")]
+    public static partial void BackgroundRefreshStarted(ILogger logger, string coverage);
 
     [LoggerMessage(EventId = 11, EventName = "BackgroundRefreshScheduled", Level = LogLevel.Debug,
         Message = "Background refresh of token {TokenFingerprint} scheduled at {DueAt:O} (in {Delay}); callers would renew it at {RefreshAt:O}")]

@@ -26,7 +26,6 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        PeddlerLog.BackgroundRefreshStarted(_diagnostics.Logger);
         try
         {
             int failures = 0;
@@ -132,10 +131,6 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The host is stopping.
-        }
-        finally
-        {
-            PeddlerLog.BackgroundRefreshStopped(_diagnostics.Logger);
         }
     }
 
