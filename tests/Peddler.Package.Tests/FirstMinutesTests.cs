@@ -20,7 +20,7 @@ public sealed class FirstMinutesTests(PackageFixture package)
     [Fact]
     public async Task The_dev_server_installs_as_a_dotnet_tool_and_serves_a_token()
     {
-        await DotNet.RunOrThrowAsync(DotNet.RepoRoot, "pack", "samples/Peddler.DevServer/Peddler.DevServer.csproj", "-c", "Release", "-o", package.Feed, $"-p:Version={package.Version}");
+        await package.PackDevServerAsync();
         string tools = Path.Combine(package.Root, "tools");
         await DotNet.RunOrThrowAsync(package.Root, "tool", "install", "--tool-path", tools, "--add-source", package.Feed, "Peddler.DevServer", "--version", package.Version);
 
@@ -58,6 +58,69 @@ public sealed class FirstMinutesTests(PackageFixture package)
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }
+    }
+
+    /// <summary>
+    /// The README's "Before the packages are published" block, line by line, in a new console app:
+    /// step 1 (the pack) is the fixture's (the same command, with this run's version); the other
+    /// lines run as written, with the feed folder put in for <c>~/peddler-feed</c>, this run's
+    /// version named, and the tool installed to a folder of the test rather than globally.
+    /// </summary>
+    [Fact]
+    public async Task The_README_steps_before_publication_give_an_app_the_package_and_the_dev_server_tool()
+    {
+        string[] lines = DocumentationBlock("before-publication")
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .ToArray();
+        Assert.Equal("dotnet pack -c Release -o ~/peddler-feed", lines[0]);
+        Assert.Collection(
+            lines[1..],
+            line => Assert.Equal("dotnet new nugetconfig", line),
+            line => Assert.Equal("dotnet nuget add source ~/peddler-feed --name peddler-local --configfile nuget.config", line),
+            line => Assert.Equal("dotnet add package Peddler.Generators", line),
+            line => Assert.Equal("dotnet tool install --global Peddler.DevServer --add-source ~/peddler-feed", line));
+        await package.PackDevServerAsync();
+
+        string app = Path.Combine(package.Root, "before-publication-app");
+        await DotNet.RunOrThrowAsync(package.Root, "new", "console", "-o", app, "--framework", "net10.0");
+        string tools = Path.Combine(package.Root, "before-publication-tools");
+        foreach (string line in lines[1..])
+        {
+            string command = line.Replace("~/peddler-feed", package.Feed, StringComparison.Ordinal);
+            if (command.StartsWith("dotnet add package ", StringComparison.Ordinal))
+            {
+                command += " --version " + package.Version;
+            }
+            else if (command.StartsWith("dotnet tool install ", StringComparison.Ordinal))
+            {
+                command = command.Replace("--global", "--tool-path " + tools, StringComparison.Ordinal) + " --version " + package.Version;
+            }
+
+            await DotNet.RunOrThrowAsync(app, command.Split(' ')[1..]);
+        }
+
+        // The app builds with the generator from the local feed, and the tool is there to run.
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using Peddler;
+
+            Console.WriteLine(CarrierTokens.Descriptor.Scopes);
+
+            [PeddlerClient(Environment = "Dev", Scopes = "DEFAULT authenticated 900001")]
+            public partial class CarrierTokens;
+            """);
+        await DotNet.RunOrThrowAsync(app, "build", "-c", "Release", "-nologo");
+        Assert.Contains("<add key=\"peddler-local\"", File.ReadAllText(Path.Combine(app, "nuget.config")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(tools, OperatingSystem.IsWindows() ? "peddler-devserver.exe" : "peddler-devserver")));
+    }
+
+    /// <summary>The lines of the README's shell block marked <c>&lt;!-- test: name --&gt;</c>.</summary>
+    private static IEnumerable<string> DocumentationBlock(string name)
+    {
+        string[] readme = File.ReadAllLines(Path.Combine(DotNet.RepoRoot, "README.md"));
+        int marker = Array.IndexOf(readme, $"<!-- test: {name} -->");
+        Assert.True(marker >= 0, $"README.md has no block marked 'test: {name}'");
+        Assert.Equal("```sh", readme[marker + 1]);
+        return readme.Skip(marker + 2).TakeWhile(line => line != "```").Select(line => line.Trim());
     }
 
     [Fact]

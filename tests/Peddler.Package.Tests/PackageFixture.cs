@@ -35,6 +35,17 @@ public sealed class PackageFixture : IAsyncLifetime
             </configuration>
             """);
 
+    private readonly Lazy<Task> _devServer;
+
+    public PackageFixture()
+    {
+        _devServer = new Lazy<Task>(() => DotNet.RunOrThrowAsync(
+            DotNet.RepoRoot, "pack", "samples/Peddler.DevServer/Peddler.DevServer.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}"));
+    }
+
+    /// <summary>Packs the dev server tool into the feed, once for every test that installs it.</summary>
+    public Task PackDevServerAsync() => _devServer.Value;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
