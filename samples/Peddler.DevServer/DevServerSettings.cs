@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.Extensions.Configuration;
 using Peddler.Testing;
 
 namespace Peddler.DevServer;
@@ -20,6 +21,15 @@ internal sealed class DevServerSettings
     public int? AdminPort { get; set; }
 
     public List<DevServerClient> Clients { get; set; } = [];
+
+    /// <summary>Binds the <see cref="SectionName"/> section of <paramref name="configuration"/> (missing keys keep their defaults).</summary>
+    /// <exception cref="InvalidOperationException">A value does not convert (e.g. a Port that is not a number).</exception>
+    public static DevServerSettings Bind(IConfiguration configuration)
+    {
+        var settings = new DevServerSettings();
+        configuration.GetSection(SectionName).Bind(settings);
+        return settings;
+    }
 
     /// <summary>
     /// Checks the clients (as bound from <paramref name="source"/>, e.g. <c>appsettings.json</c>):

@@ -15,15 +15,13 @@ using Peddler.Testing;
 
 const string Name = "Peddler.DevServer";
 
-var settings = new DevServerSettings();
+DevServerSettings settings;
 try
 {
-    new ConfigurationBuilder()
+    settings = DevServerSettings.Bind(new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true)
-        .Build()
-        .GetSection(DevServerSettings.SectionName)
-        .Bind(settings);
+        .Build());
 }
 catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
 {
