@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using Peddler.Testing;
 
 namespace Peddler.DevServer;
 
@@ -14,10 +13,16 @@ internal static class CommandLine
           --port <n>                 TCP port (default from appsettings.json: 5005; 0 = any free port)
           --host <address>           IP address or localhost to listen on (default 127.0.0.1)
           --token-lifetime <seconds> expires_in of issued tokens (default 7200)
-          --client <id:secret[:carrier]>
-                                     a client to accept; repeatable; replaces the clients of
-                                     appsettings.json. The secret may contain ':' only when a
-                                     carrier is given (the carrier is after the last ':').
+          --client <id:secret[:carrier[,carrier...]]>
+                                     a client to accept; repeatable (each id once); replaces the
+                                     clients of appsettings.json. A platform lists its carriers
+                                     separated by commas: platform:secret:900001,900002,900003.
+                                     The secret may contain ':' only when carriers are given
+                                     (they are after the last ':').
+          --admin-port <n>           also listen on 127.0.0.1:<n> (0 = any free port), whatever
+                                     --host is, for POST /admin/clients/{id}/secret with the form
+                                     field secret=<new secret>: rotates the client's secret while
+                                     running (tokens already issued stay valid). Off by default.
           --help                     show this help
         """;
 
@@ -26,7 +31,8 @@ internal static class CommandLine
     {
         help = false;
         error = null;
-        var clients = new List<PeddlerClientRegistration>();
+        var clients = new List<DevServerClient>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -45,9 +51,12 @@ internal static class CommandLine
                 return true;
             }
 
-            if (name is not ("--port" or "--host" or "--token-lifetime" or "--client"))
+            if (name is not ("--port" or "--host" or "--token-lifetime" or "--client" or "--admin-port"))
             {
-                error = $"unknown argument '{arg}' (see --help)";
+                // Never echo a value: it may hold a secret (--clinet=id:secret, or id:secret without --client).
+                error = arg.StartsWith('-')
+                    ? $"unknown option '{name}' (see --help)"
+                    : $"unexpected argument {i + 1}: options start with -- (see --help)";
                 return false;
             }
 
@@ -65,13 +74,22 @@ internal static class CommandLine
             switch (name)
             {
                 case "--port":
+                case "--admin-port":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535)
                     {
-                        error = $"--port must be a number from 0 to 65535 (got '{value}')";
+                        error = $"{name} must be a number from 0 to 65535 (got '{value}')";
                         return false;
                     }
 
-                    settings.Port = port;
+                    if (name == "--port")
+                    {
+                        settings.Port = port;
+                    }
+                    else
+                    {
+                        settings.AdminPort = port;
+                    }
+
                     break;
                 case "--host":
                     if (string.IsNullOrWhiteSpace(value))
@@ -92,14 +110,14 @@ internal static class CommandLine
                     settings.TokenLifetimeSeconds = seconds;
                     break;
                 default:
-                    if (!TryParseClient(value, out PeddlerClientRegistration? client))
+                    if (!TryParseClient(value, out DevServerClient? client, out string? problem))
                     {
                         // Never echo the value: it holds a secret.
-                        error = "--client must be id:secret or id:secret:carrier with a non-empty id and secret";
+                        error = problem;
                         return false;
                     }
 
-                    if (clients.Exists(c => string.Equals(c.ClientId, client.ClientId, StringComparison.Ordinal)))
+                    if (!ids.Add(client.ClientId!))
                     {
                         // A repeated id would silently replace the first registration: refuse it.
                         error = $"--client '{client.ClientId}' is given twice; give each client id once";
@@ -119,10 +137,14 @@ internal static class CommandLine
         return true;
     }
 
-    /// <summary><c>id:secret</c> or <c>id:secret:carrier</c>: the id ends at the first ':', the carrier starts after the last.</summary>
-    private static bool TryParseClient(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeddlerClientRegistration? client)
+    /// <summary>
+    /// <c>id:secret</c> or <c>id:secret:carriers</c>: the id ends at the first ':', the carriers
+    /// (comma-separated) start after the last. The error names the client id, never the secret.
+    /// </summary>
+    private static bool TryParseClient(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DevServerClient? client, out string? error)
     {
         client = null;
+        error = "--client must be id:secret or id:secret:carrier[,carrier...] with a non-empty id and secret";
         int first = value.IndexOf(':', StringComparison.Ordinal);
         if (first <= 0)
         {
@@ -132,13 +154,19 @@ internal static class CommandLine
         int last = value.LastIndexOf(':');
         string id = value[..first];
         string secret = last == first ? value[(first + 1)..] : value[(first + 1)..last];
-        string? carrier = last == first ? null : value[(last + 1)..];
+        string? carriers = last == first ? null : value[(last + 1)..];
         if (secret.Length == 0)
         {
             return false;
         }
 
-        client = new PeddlerClientRegistration(id, secret, string.IsNullOrEmpty(carrier) ? null : carrier);
+        if (!CarrierIds.TryParse(carriers, [], out List<string>? list, out string? problem))
+        {
+            error = $"--client '{id}': {problem}";
+            return false;
+        }
+
+        client = new DevServerClient { ClientId = id, ClientSecret = secret, CarrierIds = list };
         return true;
     }
 }

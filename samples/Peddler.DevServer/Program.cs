@@ -15,19 +15,23 @@ using Peddler.Testing;
 
 const string Name = "Peddler.DevServer";
 
-var settings = new DevServerSettings();
+DevServerSettings settings;
 try
 {
-    new ConfigurationBuilder()
+    settings = DevServerSettings.Bind(new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true)
-        .Build()
-        .GetSection(DevServerSettings.SectionName)
-        .Bind(settings);
+        .Build());
 }
 catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
 {
     Console.Error.WriteLine($"{Name}: error: appsettings.json: {ex.Message}");
+    return 2;
+}
+
+if (!settings.TryValidateClients("appsettings.json", out string? settingsError))
+{
+    Console.Error.WriteLine($"{Name}: error: {settingsError}");
     return 2;
 }
 
@@ -52,12 +56,18 @@ try
         Port = settings.Port,
         TokenLifetime = TimeSpan.FromSeconds(settings.TokenLifetimeSeconds),
     };
-    foreach (PeddlerClientRegistration client in settings.Clients)
+    foreach (DevServerClient client in settings.Clients)
     {
-        options.Clients.Add(client);
+        options.Clients.Add(new PeddlerClientRegistration(client.ClientId!, client.ClientSecret!, client.CarrierIds.FirstOrDefault()));
     }
 
     server = new PeddlerAuthorizationServer(options);
+
+    // A platform's further carriers (each token is granted for the one carrier requested).
+    foreach (DevServerClient client in settings.Clients.Where(c => c.CarrierIds.Count > 1))
+    {
+        server.AddCarriers(client.ClientId!, client.CarrierIds.Skip(1));
+    }
 }
 catch (ArgumentException ex)
 {
@@ -77,13 +87,42 @@ await using (server)
         return 1;
     }
 
+    AdminEndpoint? admin = null;
+    if (settings.AdminPort is int adminPort)
+    {
+        try
+        {
+            admin = await AdminEndpoint.StartAsync(server, adminPort, Console.WriteLine);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"{Name}: error: cannot listen on 127.0.0.1:{adminPort} (--admin-port): {FirstLine(ex.Message)}");
+            return 1;
+        }
+    }
+
+    await using AdminEndpoint? adminScope = admin;
+
     Console.WriteLine($"{Name} listening on {server.BaseAddress}");
     Console.WriteLine($"  Token endpoint: {server.TokenEndpoint}");
     Console.WriteLine($"  API endpoint:   {server.ApiEndpoint}");
+    Console.WriteLine(admin is null
+        ? "  Admin endpoint: (off; --admin-port <n> to rotate secrets while running)"
+        : $"  Admin endpoint: {admin.BaseAddress}admin/clients/{{id}}/secret (POST secret=<new>; 127.0.0.1 only)");
     Console.WriteLine($"  Token lifetime: {(long)server.TokenLifetime.TotalSeconds} s");
-    Console.WriteLine(settings.Clients.Count == 0
-        ? "  Clients:        (none: every token request is denied; add --client id:secret[:carrier])"
-        : "  Clients:        " + string.Join(", ", settings.Clients.Select(c => c.CarrierId is null ? c.ClientId : $"{c.ClientId} (carrier {c.CarrierId})")));
+    if (settings.Clients.Count == 0)
+    {
+        Console.WriteLine("  Clients:        (none: every token request is denied; add --client id:secret[:carrier,...])");
+    }
+    else
+    {
+        Console.WriteLine("  Clients:");
+        foreach (DevServerClient client in settings.Clients)
+        {
+            Console.WriteLine($"    {client}");
+        }
+    }
+
     Console.WriteLine("Press Ctrl+C to stop.");
 
     using var stop = new CancellationTokenSource();
@@ -98,7 +137,7 @@ await using (server)
         stop.Cancel();
     });
 
-    // Print each answered token request as it is logged (the log masks secrets; tokens are not in it).
+    // Print each answered token request as it is logged: scope, outcome and the secret's fingerprint, never a secret or a token.
     int printed = 0;
     try
     {
@@ -108,7 +147,7 @@ await using (server)
             IReadOnlyList<PeddlerTokenRequestRecord> records = server.TokenRequests;
             for (; printed < records.Count; printed++)
             {
-                Console.WriteLine($"{records[printed].ReceivedAt:HH:mm:ss} {records[printed]}");
+                Console.WriteLine(RequestLogLine.Format(records[printed]));
             }
         }
     }
