@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -320,7 +321,16 @@ public sealed partial class PeddlerAuthorizationServer
 
     private static string DescribeRefusedScope(string token, RegisteredClient client)
     {
-        string allowed = client.CarrierId is null ? "DEFAULT, authenticated" : "DEFAULT, authenticated, " + client.CarrierId;
+        // Every carrier of the client (AddCarriers' too), the first few by name: a platform may have thousands.
+        const int Named = 5;
+        string[] carriers = (client.CarrierId is null ? client.MoreCarriers : client.MoreCarriers.Remove(client.CarrierId))
+            .Order(StringComparer.Ordinal)
+            .Prepend(client.CarrierId)
+            .OfType<string>()
+            .ToArray();
+        string allowed = "DEFAULT, authenticated"
+            + string.Concat(carriers.Take(Named).Select(carrier => ", " + carrier))
+            + (carriers.Length > Named ? $" and {carriers.Length - Named} more carriers" : string.Empty);
         string shown = Scopes.IsScopeToken(token) ? token : "(invalid characters)";
         string hint = token == Scopes.DocumentationPlaceholder
             ? " Replace the documentation's placeholder CARRIER_ID with your carrier id."

@@ -289,6 +289,21 @@ public sealed class TokenEndpointTests
     }
 
     [Fact]
+    public async Task A_refused_scope_names_every_carrier_of_the_client_the_first_five_by_name()
+    {
+        await using PeddlerAuthorizationServer server = await Wire.StartAsync();
+        using var http = new HttpClient();
+
+        server.AddCarriers(Fake.ClientId, ["900003", "900002"]);
+        Reply few = await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm(scope: "DEFAULT authenticated 999999"));
+        Assert.Contains("allowed: DEFAULT, authenticated, 900001, 900002, 900003.", few.Json().GetProperty("error_description").GetString(), StringComparison.Ordinal);
+
+        server.AddCarriers(Fake.ClientId, ["900004", "900005", "900006", "900007"]);
+        Reply many = await Wire.PostAsync(http, server.TokenEndpoint, Wire.TokenForm(scope: "DEFAULT authenticated 999999"));
+        Assert.Contains("allowed: DEFAULT, authenticated, 900001, 900002, 900003, 900004, 900005 and 2 more carriers.", many.Json().GetProperty("error_description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_without_a_carrier_cannot_ask_for_one()
     {
         await using PeddlerAuthorizationServer server = await Wire.StartAsync(o => o.Clients.Add(new PeddlerClientRegistration("no-carrier", Fake.Secret)));
