@@ -1,7 +1,7 @@
 // A generic-host worker that calls a Peddler-protected API the way the README's "Hosting" section
 // shows: AddPeddlerClient binds and validates the options, the background refresh keeps a token
 // ready, and a typed HttpClient sends it through AddPeddlerAccessToken (which also recovers from a
-// 401). With no PEDDLER_* variable set it runs against the local authorization server
+// 401), and /healthz reports the client's health. With no PEDDLER_* variable set it runs against the local authorization server
 // (Peddler.Testing) in this process, revokes the token once to show the recovery, and exits 0.
 // With PEDDLER_CLIENT_ID, PEDDLER_CLIENT_SECRET, PEDDLER_CARRIER_ID and PEDDLER_API_URL set it
 // calls that API through Peddler's Dev environment instead.
@@ -10,6 +10,8 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +41,7 @@ internal static class Program
             // Quieter console: the worker's own lines and Peddler's, not every HTTP request.
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         };
 
@@ -71,11 +74,17 @@ internal static class Program
             settings["CarrierApi:Path"] = "";
         }
 
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+        // A slim web host (NativeAOT-friendly) so that it can answer its own health probe on loopback.
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
 
         // README, "Hosting": the client, then the API client that sends its tokens.
         builder.Services.AddPeddlerClient<CarrierTokens>(builder.Configuration.GetSection("Peddler"));
+
+        // README, "Health checks": Healthy with a token and good renewals, Degraded while renewals
+        // fail or the fleet cache is down, Unhealthy without a usable token or while refused.
+        builder.Services.AddHealthChecks().AddPeddlerClient<CarrierTokens>(tags: ["ready"]);
         builder.Services.AddHttpClient<CarrierApi>(http => http.BaseAddress = new Uri(builder.Configuration["CarrierApi:BaseAddress"]!))
             .AddPeddlerAccessToken<CarrierTokens>();
 
@@ -86,7 +95,8 @@ internal static class Program
         builder.Services.AddSingleton<TelemetrySummary>();
         builder.Services.AddHostedService<ApiWorker>();
 
-        using IHost host = builder.Build();
+        await using WebApplication host = builder.Build();
+        host.MapHealthChecks("/healthz");
         var telemetry = host.Services.GetRequiredService<TelemetrySummary>();
         try
         {

@@ -72,6 +72,9 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private int _renewalFailures;
     private long _renewalNotBefore;
 
+    // Under _gate: the last acquisition's failure (renewal or not), until a token or new options.
+    private Exception? _lastFailure;
+
     // Completed (and cleared) when the cache changes; created only while a background refresh waits on it.
     private TaskCompletionSource? _cacheChanged;
 
@@ -362,6 +365,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             _refusals = 0;
             _clientRefusal = null;
             _clientRefusals = 0;
+            _lastFailure = null;
             _renewalFailures = 0;
             _renewalNotBefore = 0;
         }
@@ -471,6 +475,60 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
 
         _parent?.ResetRefusal();
     }
+
+    /// <summary>
+    /// What a health probe reports about this provider's own token, read under the lock without a
+    /// request or a wait: the token's remaining usable time, failed renewals, the last failure, the
+    /// refusal in force (this provider's or, on a carrier, its client's) and whether a request is in flight.
+    /// </summary>
+    internal HealthSnapshot Health()
+    {
+        lock (_gate)
+        {
+            long now = _timeProvider.GetTimestamp();
+            CacheEntry? entry = _entry;
+            bool refused = Refused(now, out Refusal refusal);
+            Refusal? clientRefusal = Volatile.Read(ref _clientRefusal);
+            if (!refused && clientRefusal is not null && now < clientRefusal.Until && ReferenceEquals(clientRefusal.Config, CurrentConfig()))
+            {
+                // A client's own provider: a refusal of the client seen by one of its carriers.
+                refused = true;
+                refusal = clientRefusal;
+            }
+
+            return new HealthSnapshot(
+                entry is not null && now < entry.UsableUntil ? Span(entry.UsableUntil - now) : null,
+                entry?.Token.ExpiresAt,
+                _renewalFailures,
+                _lastFailure,
+                refused ? refusal.Recreate() : null,
+                refused ? Span(refusal.Until - now) : TimeSpan.Zero,
+                _inflight is { IsCompleted: false });
+        }
+    }
+
+    /// <summary>What <see cref="Health"/> read.</summary>
+    /// <param name="UsableFor">How long the cached token is still served (less the clock-skew allowance), or <see langword="null"/> without a usable token.</param>
+    /// <param name="ExpiresAt">The cached token's expiry, usable or not.</param>
+    /// <param name="RenewalFailures">Renewals of the served token that failed in a row.</param>
+    /// <param name="LastFailure">The last acquisition's failure since the last token or new options.</param>
+    /// <param name="Refusal">The refusal in force, or <see langword="null"/>.</param>
+    /// <param name="RefusedFor">The rest of the refusal's window.</param>
+    /// <param name="Acquiring">Whether a token request is in flight.</param>
+    internal sealed record HealthSnapshot(
+        TimeSpan? UsableFor,
+        DateTimeOffset? ExpiresAt,
+        int RenewalFailures,
+        Exception? LastFailure,
+        PeddlerAuthenticationException? Refusal,
+        TimeSpan RefusedFor,
+        bool Acquiring);
+
+    /// <summary>The shared (fleet) cache, if any.</summary>
+    internal PeddlerSharedTokenCache? SharedCache => _sharedCache;
+
+    /// <summary>The run-time carriers kept now (a snapshot), used or idle.</summary>
+    internal List<PeddlerTokenProvider> Carriers() => _carriers?.Providers() ?? [];
 
     /// <summary>The remembered refusal's end, if one is in force now.</summary>
     internal DateTimeOffset? RefusedUntil
@@ -749,6 +807,8 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                 return;
             }
 
+            _lastFailure = failure;
+
             if (failure is PeddlerAuthenticationException refused)
             {
                 window = RememberRefusal(refused, config, now);
@@ -869,6 +929,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             _entry = entry;
             _refusal = null;
             _refusals = 0;
+            _lastFailure = null;
             _renewalFailures = 0;
             _renewalNotBefore = 0;
         }

@@ -59,4 +59,11 @@ public abstract class PeddlerSharedTokenCache
     /// <param name="tokenInvalidated">Drops the provider's cached token when its fingerprint matches.</param>
     /// <returns>Ends the subscription when disposed; <see langword="null"/> if not subscribed.</returns>
     public virtual IDisposable? Subscribe(string clientName, Action<string> tokenInvalidated) => null;
+
+    /// <summary>
+    /// Whether the shared store answered the last time this instance used it: <see langword="false"/>
+    /// during an outage, while the instance requests its own tokens (health checks report it as
+    /// Degraded). The default is <see langword="true"/>.
+    /// </summary>
+    public virtual bool IsAvailable => true;
 }
