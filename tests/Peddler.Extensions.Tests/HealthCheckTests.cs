@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -231,5 +232,49 @@ public class HealthCheckTests
         }
 
         public override Task InvalidateAsync(PeddlerTokenCacheContext context, PeddlerAccessToken token, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The health endpoint a web host maps, over HTTP on loopback, as a probe sees it.</summary>
+public class HealthEndpointTests
+{
+    [Fact]
+    public async Task A_mapped_healthz_answers_200_Healthy_with_a_token_then_503_Unhealthy_once_the_secret_is_refused()
+    {
+        await using PeddlerAuthorizationServer server = await TestHost.StartServerAsync();
+        Microsoft.AspNetCore.Builder.WebApplicationBuilder builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
+        var settings = TestHost.Settings(server);
+        settings["Peddler:MaxRetries"] = "0";
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddPeddlerClient<CarrierTokens>(builder.Configuration.GetSection("Peddler"));
+        builder.Services.AddHealthChecks().AddPeddlerClient<CarrierTokens>();
+        await using Microsoft.AspNetCore.Builder.WebApplication app = builder.Build();
+        Microsoft.AspNetCore.Builder.HealthCheckEndpointRouteBuilderExtensions.MapHealthChecks(app, "/healthz");
+        await app.StartAsync().WaitAsync(TestHost.Patience);
+        using var probe = new System.Net.Http.HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        // No state yet: the probe asks for the first token itself.
+        using (System.Net.Http.HttpResponseMessage healthy = await probe.GetAsync("/healthz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, healthy.StatusCode);
+            Assert.Equal("Healthy", await healthy.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(1, server.TokenRequestCount);
+
+        // The secret is revoked and the token dropped (as after a 401): the next request is refused.
+        server.RotateSecret(Fake.ClientId, "fake-secret-only-the-server-knows");
+        var tokens = app.Services.GetRequiredService<CarrierTokens>();
+        tokens.InvalidateToken();
+        await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
+        using (System.Net.Http.HttpResponseMessage refused = await probe.GetAsync("/healthz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("Unhealthy", await refused.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(2, server.TokenRequestCount);
+        await app.StopAsync();
     }
 }
