@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Caching.Distributed;
@@ -62,6 +63,10 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     // Whether entries live in the Redis of the lock (RedisCache on the same connection), so that the
     // folded scripts may read and write them; false with a registered IDistributedCache.
     private readonly bool _entriesInRedis;
+    // Locks held while their token request runs, extended by one timer (not one per carrier).
+    private readonly HashSet<HeldLock> _held = [];
+    private readonly TimeProvider _timerProvider = TimeProvider.System;
+    private ITimer? _extender;
     private IConnectionMultiplexer? _checkedMultiplexer;
     private bool _folds;
     private long _bypassUntil;
@@ -204,23 +209,19 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
         CancellationToken cancellationToken)
     {
-        using var extending = new CancellationTokenSource();
-        Task extend = Task.CompletedTask;
+        HeldLock held = Hold(db, keys[1], owner);
         bool released = false;
         try
         {
             RedisTokenCacheLog.FleetLockAcquired(_logger, _options.LockLease);
-            extend = ExtendWhileRequestingAsync(db, keys[1], owner, extending.Token);
             PeddlerAccessToken token = await requestToken(cancellationToken).ConfigureAwait(false);
-            await extending.CancelAsync().ConfigureAwait(false);
-            await extend.ConfigureAwait(false);
+            Unhold(held);
             released = await TryWriteAndReleaseAsync(db, keys, owner, entryKey, context, token, cancellationToken).ConfigureAwait(false);
             return token;
         }
         finally
         {
-            await extending.CancelAsync().ConfigureAwait(false);
-            await extend.ConfigureAwait(false);
+            Unhold(held);
             if (!released)
             {
                 await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [keys[1]], [owner]), CancellationToken.None).ConfigureAwait(false);
@@ -440,8 +441,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
         CancellationToken cancellationToken)
     {
-        using var extending = new CancellationTokenSource();
-        Task extend = Task.CompletedTask;
+        HeldLock? held = null;
         try
         {
             RedisTokenCacheLog.FleetLockAcquired(_logger, _options.LockLease);
@@ -453,34 +453,97 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
                 return shared;
             }
 
-            extend = ExtendWhileRequestingAsync(db, lockKey, owner, extending.Token);
+            held = Hold(db, lockKey, owner);
             PeddlerAccessToken token = await requestToken(cancellationToken).ConfigureAwait(false);
             await TryWriteAsync(tokenKey, entryKey, context, token, cancellationToken).ConfigureAwait(false);
             return token;
         }
         finally
         {
-            await extending.CancelAsync().ConfigureAwait(false);
-            await extend.ConfigureAwait(false);
+            if (held is not null)
+            {
+                Unhold(held);
+            }
+
             await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [owner]), CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task ExtendWhileRequestingAsync(IDatabase db, RedisKey lockKey, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a lock this instance holds while it requests a token: one timer per cache (not one
+    /// per carrier) extends every held lock each <see cref="PeddlerRedisTokenCacheOptions.LockLease"/> / 3,
+    /// so a lock is extended at most a third of its lease after it was taken, and again every third.
+    /// The timer runs only while locks are held.
+    /// </summary>
+    private HeldLock Hold(IDatabase db, RedisKey lockKey, string owner)
     {
-        TimeSpan period = _options.LockLease / 3;
-        long leaseMilliseconds = (long)_options.LockLease.TotalMilliseconds;
-        try
+        var held = new HeldLock(db, lockKey, owner);
+        lock (_held)
         {
-            while (true)
+            _held.Add(held);
+            if (_held.Count == 1)
             {
-                await Task.Delay(period, cancellationToken).ConfigureAwait(false);
-                await TryAsync(db.ScriptEvaluateAsync(ExtendScript, [lockKey], [owner, leaseMilliseconds]), cancellationToken).ConfigureAwait(false);
+                TimeSpan period = _options.LockLease / 3;
+                if (_extender is null)
+                {
+                    _extender = _timerProvider.CreateTimer(static state => ((RedisTokenCache)state!).ExtendHeldLocks(), this, period, period);
+                }
+                else
+                {
+                    _extender.Change(period, period);
+                }
             }
         }
-        catch (OperationCanceledException)
+
+        return held;
+    }
+
+    private void Unhold(HeldLock held)
+    {
+        lock (_held)
         {
+            if (_held.Remove(held) && _held.Count == 0)
+            {
+                _extender?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
         }
+    }
+
+    private void ExtendHeldLocks()
+    {
+        HeldLock[] held;
+        lock (_held)
+        {
+            if (_held.Count == 0)
+            {
+                return;
+            }
+
+            held = [.. _held];
+        }
+
+        RedisValue lease = (long)_options.LockLease.TotalMilliseconds;
+        foreach (HeldLock h in held)
+        {
+            try
+            {
+                _ = TryAsync(h.Db.ScriptEvaluateAsync(ExtendScript, [h.Key], [h.Owner, lease]), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is RedisException or ObjectDisposedException or InvalidOperationException)
+            {
+                MarkUnavailable(ex);
+            }
+        }
+    }
+
+    /// <summary>A lock this instance holds (reference identity: one per acquisition).</summary>
+    private sealed class HeldLock(IDatabase db, RedisKey key, string owner)
+    {
+        public IDatabase Db { get; } = db;
+
+        public RedisKey Key { get; } = key;
+
+        public string Owner { get; } = owner;
     }
 
     /// <summary>Reads the shared token: (false, null) when the store failed, (true, null) on a miss or an unusable token.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using Peddler.Testing;
 using StackExchange.Redis;
 using Xunit;
 
@@ -167,6 +168,36 @@ public sealed class FoldedProtocolTests
         Assert.True(await db.KeyExistsAsync(entryKey));
         Assert.Equal(taken.AccessToken, (await fleet.AddInstance().GetCarrierTokenAsync("940001")).AccessToken);
         Assert.Equal(3, fleet.Server.TokenRequestCount);
+    }
+
+    [Fact]
+    public async Task A_token_request_slower_than_the_lease_keeps_its_lock_extended_and_the_fleet_makes_one_request()
+    {
+        await using CacheServer cache = await CacheServer.StartSharedAsync();
+        await using Fleet fleet = await Fleet.StartAsync(cache);
+
+        // A 1.5 s lease (extended every 0.5 s) and a request of 4 s: without extensions the lock
+        // would expire mid-request and b would request a token of its own.
+        FleetTokens a = fleet.AddInstance(o => o.LockLease = TimeSpan.FromSeconds(1.5));
+        FleetTokens b = fleet.AddInstance(o => o.LockLease = TimeSpan.FromSeconds(1.5));
+        fleet.Server.Faults.Enqueue(PeddlerFault.Delay(TimeSpan.FromSeconds(4)));
+        Task<PeddlerAccessToken> first = a.GetTokenAsync().AsTask();
+
+        await using IConnectionMultiplexer redis = await RedisInspector.ConnectAsync(cache);
+        IDatabase db = redis.GetDatabase();
+        string? lockKey = null;
+        while (lockKey is null && !first.IsCompleted)
+        {
+            lockKey = (await RedisInspector.DumpAsync(cache)).Select(e => e.Key).FirstOrDefault(k => k.StartsWith(fleet.KeyPrefix + "lock:", StringComparison.Ordinal));
+        }
+
+        Assert.NotNull(lockKey);
+        PeddlerAccessToken second = await b.GetTokenAsync();
+
+        Assert.Equal((await first).AccessToken, second.AccessToken);
+        Assert.Equal(1, fleet.Server.TokenRequestCount);
+        Assert.False(await db.KeyExistsAsync(lockKey), "the lock was not released after the write");
+        Assert.Equal(1, fleet.Logs.Count("FleetLockAcquired"));
     }
 
     private static async Task<HashSet<string>> EntryKeysAsync(Fleet fleet, CacheServer cache) =>
