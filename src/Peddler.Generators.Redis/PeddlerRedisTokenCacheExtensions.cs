@@ -84,7 +84,8 @@ public static class PeddlerRedisTokenCacheExtensions
             store,
             options,
             services.GetService<TimeProvider>(),
-            services.GetService<ILoggerFactory>()?.CreateLogger(RedisTokenCacheLog.CategoryPrefix + clientName));
+            services.GetService<ILoggerFactory>()?.CreateLogger(RedisTokenCacheLog.CategoryPrefix + clientName),
+            entriesInRedis: !options.UseRegisteredDistributedCache);
     }
 
     /// <summary>One connection (and one <see cref="RedisCache"/> on it) per Redis configuration in a container.</summary>

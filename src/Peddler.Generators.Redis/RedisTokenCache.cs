@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Caching.Distributed;
@@ -24,6 +25,27 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     private const string ExtendScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
+    // The folded protocol (entries in Redis itself, RedisCache's layout: a hash with absexp, sldexp
+    // and data). One round trip each way: read the entry or else take the lock; write the entry
+    // with its TTL and release the lock if still owned. KEYS: entry, lock.
+    //
+    // ReadOrLock. ARGV: owner, lease (ms), the sealed entry already found unusable ("" for none).
+    // Replies: the sealed entry (bulk string), 1 (lock taken: no usable entry, and none can appear
+    // before this caller writes or releases) or 0 (lock held by another instance).
+    private const string ReadOrLockScript =
+        "local e = redis.call('hget', KEYS[1], 'data') "
+        + "if e and e ~= ARGV[3] then return e end "
+        + "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+        + "return 0";
+
+    // WriteAndRelease. ARGV: owner, absexp (UTC ticks, as RedisCache writes it), sealed entry, TTL (ms).
+    // Replies 1 when this caller's lock was released, 0 when it no longer held it.
+    private const string WriteAndReleaseScript =
+        "redis.call('hset', KEYS[1], 'absexp', ARGV[2], 'sldexp', '-1', 'data', ARGV[3]) "
+        + "redis.call('pexpire', KEYS[1], ARGV[4]) "
+        + "if redis.call('get', KEYS[2]) == ARGV[1] then return redis.call('del', KEYS[2]) end "
+        + "return 0";
+
     // A shared token must stay valid this much longer than the client's refresh margin.
     private static readonly TimeSpan MinimumRemaining = TimeSpan.FromSeconds(1);
 
@@ -38,6 +60,15 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     // Entry keys by cache key: cheap to derive, kept for the carriers in use; the least recently used go first.
     private readonly LruCache<string, byte[]> _entryKeys = new(EntryKeyCapacity, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    // Whether entries live in the Redis of the lock (RedisCache on the same connection), so that the
+    // folded scripts may read and write them; false with a registered IDistributedCache.
+    private readonly bool _entriesInRedis;
+    // Locks held while their token request runs, extended by one timer (not one per carrier).
+    private readonly HashSet<HeldLock> _held = [];
+    private readonly TimeProvider _timerProvider = TimeProvider.System;
+    private ITimer? _extender;
+    private IConnectionMultiplexer? _checkedMultiplexer;
+    private bool _folds;
     private long _bypassUntil;
     private long _failures;
     private int _unavailable;
@@ -50,10 +81,12 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         IDistributedCache store,
         PeddlerRedisTokenCacheOptions options,
         TimeProvider? timeProvider,
-        ILogger? logger)
+        ILogger? logger,
+        bool entriesInRedis = false)
     {
         _connection = connection;
         _store = store;
+        _entriesInRedis = entriesInRedis;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -78,6 +111,203 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
             return await requestToken(cancellationToken).ConfigureAwait(false);
         }
 
+        return Folds(db)
+            ? await GetOrRequestFoldedAsync(db, entryKey, context, requestToken, cancellationToken).ConfigureAwait(false)
+            : await GetOrRequestUnfoldedAsync(db, entryKey, context, requestToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The folded protocol: per cold carrier one round trip to read or lock, the token request, one
+    /// round trip to write and release (plus a lease extension per LockLease / 3 of a slow request).
+    /// </summary>
+    private async Task<PeddlerAccessToken> GetOrRequestFoldedAsync(
+        IDatabase db,
+        byte[] entryKey,
+        PeddlerTokenCacheContext context,
+        Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
+        CancellationToken cancellationToken)
+    {
+        RedisKey[] keys = [TokenKey(context), LockKey(context)];
+        string owner = Guid.NewGuid().ToString("N");
+        RedisValue lease = (long)_options.LockLease.TotalMilliseconds;
+        RedisValue unusable = RedisValue.EmptyString;
+        bool unusableBefore = false;
+        long started = Environment.TickCount64;
+        long failures = Interlocked.Read(ref _failures);
+        while (true)
+        {
+            if (Volatile.Read(ref _unavailable) == 1 && Environment.TickCount64 < Volatile.Read(ref _bypassUntil))
+            {
+                return await requestToken(cancellationToken).ConfigureAwait(false);
+            }
+
+            RedisResult? reply = await TryAsync(db.ScriptEvaluateAsync(ReadOrLockScript, keys, [owner, lease, unusable]), cancellationToken).ConfigureAwait(false);
+            if (reply is null)
+            {
+                // The lock may have been taken (only the reply was late).
+                ReleaseLater(db, keys[1], owner);
+                return await requestToken(cancellationToken).ConfigureAwait(false);
+            }
+
+            switch (reply.Resp2Type)
+            {
+                case ResultType.BulkString when !reply.IsNull:
+                    byte[] sealedEntry = (byte[])reply!;
+                    if (Open(sealedEntry, entryKey, context) is { } shared)
+                    {
+                        RedisTokenCacheLog.SharedTokenUsed(_logger, shared.Fingerprint, shared.ExpiresAt);
+                        MarkAvailable(failures);
+                        return shared;
+                    }
+
+                    // Unusable (unreadable, too close to expiry, refused, the one being replaced):
+                    // asked again at once, passing it, so the lock is taken unless another entry
+                    // came meanwhile; a second unusable entry in a row waits like a held lock.
+                    unusable = sealedEntry;
+                    if (!unusableBefore)
+                    {
+                        unusableBefore = true;
+                        continue;
+                    }
+
+                    break;
+                case ResultType.Integer when (long)reply == 1:
+                    PeddlerAccessToken token = await RequestForFleetFoldedAsync(db, keys, owner, entryKey, context, requestToken, cancellationToken).ConfigureAwait(false);
+                    MarkAvailable(failures);
+                    return token;
+                case ResultType.Integer when (long)reply == 0:
+                    break;
+                default:
+                    // Not what the script answers: not a Redis to share tokens through.
+                    MarkUnavailable("unexpected reply");
+                    ReleaseLater(db, keys[1], owner);
+                    return await requestToken(cancellationToken).ConfigureAwait(false);
+            }
+
+            TimeSpan waited = TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            if (waited >= _options.WaitTimeout)
+            {
+                RedisTokenCacheLog.FleetWaitTimedOut(_logger, waited);
+                PeddlerAccessToken own = await requestToken(cancellationToken).ConfigureAwait(false);
+
+                // Written without the lock (the owner check leaves the other instance's lock alone).
+                await TryWriteAndReleaseAsync(db, keys, owner, entryKey, context, own, cancellationToken).ConfigureAwait(false);
+                MarkAvailable(failures);
+                return own;
+            }
+
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<PeddlerAccessToken> RequestForFleetFoldedAsync(
+        IDatabase db,
+        RedisKey[] keys,
+        string owner,
+        byte[] entryKey,
+        PeddlerTokenCacheContext context,
+        Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
+        CancellationToken cancellationToken)
+    {
+        HeldLock held = Hold(db, keys[1], owner);
+        bool released = false;
+        try
+        {
+            RedisTokenCacheLog.FleetLockAcquired(_logger, _options.LockLease);
+            PeddlerAccessToken token = await requestToken(cancellationToken).ConfigureAwait(false);
+            Unhold(held);
+            released = await TryWriteAndReleaseAsync(db, keys, owner, entryKey, context, token, cancellationToken).ConfigureAwait(false);
+            return token;
+        }
+        finally
+        {
+            Unhold(held);
+            if (!released)
+            {
+                await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [keys[1]], [owner]), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="token"/> sealed, with its TTL, and releases the lock if
+    /// <paramref name="owner"/> still holds it, in one round trip. <see langword="true"/> when the
+    /// script ran (the lock is released or no longer this caller's); <see langword="false"/> when
+    /// the token is not shared (not usable) or Redis failed: the lock is then still to release.
+    /// </summary>
+    private async Task<bool> TryWriteAndReleaseAsync(IDatabase db, RedisKey[] keys, string owner, byte[] entryKey, PeddlerTokenCacheContext context, PeddlerAccessToken token, CancellationToken cancellationToken)
+    {
+        if (!IsUsable(token, context))
+        {
+            return false;
+        }
+
+        byte[] sealedEntry = TokenProtector.Seal(entryKey, context.CacheKey, token);
+
+        // Relative to the client's clock (the store's own clock may differ from a test's TimeProvider).
+        TimeSpan ttl = token.ExpiresAt - _timeProvider.GetUtcNow();
+        RedisValue absoluteExpiration = (DateTimeOffset.UtcNow + ttl).UtcTicks;
+        RedisValue ttlMilliseconds = Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
+        RedisResult? reply = await TryAsync(
+            db.ScriptEvaluateAsync(WriteAndReleaseScript, keys, [owner, absoluteExpiration, sealedEntry, ttlMilliseconds]),
+            cancellationToken).ConfigureAwait(false);
+        if (reply is null)
+        {
+            return false;
+        }
+
+        RedisTokenCacheLog.SharedTokenStored(_logger, token.Fingerprint, token.ExpiresAt);
+        return true;
+    }
+
+    /// <summary>Opens a sealed entry: the token if it is usable, <see langword="null"/> otherwise (logged when it does not open).</summary>
+    private PeddlerAccessToken? Open(byte[] sealedEntry, byte[] entryKey, PeddlerTokenCacheContext context)
+    {
+        PeddlerAccessToken? token = TokenProtector.Open(entryKey, context.CacheKey, sealedEntry);
+        if (token is null)
+        {
+            RedisTokenCacheLog.SharedTokenUnreadable(_logger);
+            return null;
+        }
+
+        return IsUsable(token, context) ? token : null;
+    }
+
+    /// <summary>
+    /// Whether the folded scripts can be used: entries in this Redis, and not a cluster (an entry and
+    /// its lock are in different hash slots, which one script may not touch).
+    /// </summary>
+    private bool Folds(IDatabase db)
+    {
+        if (!_entriesInRedis)
+        {
+            return false;
+        }
+
+        IConnectionMultiplexer multiplexer = db.Multiplexer;
+        if (!ReferenceEquals(Volatile.Read(ref _checkedMultiplexer), multiplexer))
+        {
+            bool folds = true;
+            foreach (System.Net.EndPoint endpoint in multiplexer.GetEndPoints())
+            {
+                folds &= multiplexer.GetServer(endpoint).ServerType is not ServerType.Cluster;
+            }
+
+            _folds = folds;
+            Volatile.Write(ref _checkedMultiplexer, multiplexer);
+        }
+
+        return _folds;
+    }
+
+    /// <summary>The protocol for entries in a registered <see cref="IDistributedCache"/> (or a Redis cluster): read, lock, read again, request, write, release.</summary>
+    private async Task<PeddlerAccessToken> GetOrRequestUnfoldedAsync(
+        IDatabase db,
+        byte[] entryKey,
+        PeddlerTokenCacheContext context,
+        Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
+        CancellationToken cancellationToken)
+    {
         string tokenKey = TokenKey(context);
         RedisKey lockKey = LockKey(context);
         string owner = Guid.NewGuid().ToString("N");
@@ -211,8 +441,7 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
         Func<CancellationToken, Task<PeddlerAccessToken>> requestToken,
         CancellationToken cancellationToken)
     {
-        using var extending = new CancellationTokenSource();
-        Task extend = Task.CompletedTask;
+        HeldLock? held = null;
         try
         {
             RedisTokenCacheLog.FleetLockAcquired(_logger, _options.LockLease);
@@ -224,34 +453,97 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
                 return shared;
             }
 
-            extend = ExtendWhileRequestingAsync(db, lockKey, owner, extending.Token);
+            held = Hold(db, lockKey, owner);
             PeddlerAccessToken token = await requestToken(cancellationToken).ConfigureAwait(false);
             await TryWriteAsync(tokenKey, entryKey, context, token, cancellationToken).ConfigureAwait(false);
             return token;
         }
         finally
         {
-            await extending.CancelAsync().ConfigureAwait(false);
-            await extend.ConfigureAwait(false);
+            if (held is not null)
+            {
+                Unhold(held);
+            }
+
             await TryAsync(db.ScriptEvaluateAsync(ReleaseScript, [lockKey], [owner]), CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task ExtendWhileRequestingAsync(IDatabase db, RedisKey lockKey, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a lock this instance holds while it requests a token: one timer per cache (not one
+    /// per carrier) extends every held lock each <see cref="PeddlerRedisTokenCacheOptions.LockLease"/> / 3,
+    /// so a lock is extended at most a third of its lease after it was taken, and again every third.
+    /// The timer runs only while locks are held.
+    /// </summary>
+    private HeldLock Hold(IDatabase db, RedisKey lockKey, string owner)
     {
-        TimeSpan period = _options.LockLease / 3;
-        long leaseMilliseconds = (long)_options.LockLease.TotalMilliseconds;
-        try
+        var held = new HeldLock(db, lockKey, owner);
+        lock (_held)
         {
-            while (true)
+            _held.Add(held);
+            if (_held.Count == 1)
             {
-                await Task.Delay(period, cancellationToken).ConfigureAwait(false);
-                await TryAsync(db.ScriptEvaluateAsync(ExtendScript, [lockKey], [owner, leaseMilliseconds]), cancellationToken).ConfigureAwait(false);
+                TimeSpan period = _options.LockLease / 3;
+                if (_extender is null)
+                {
+                    _extender = _timerProvider.CreateTimer(static state => ((RedisTokenCache)state!).ExtendHeldLocks(), this, period, period);
+                }
+                else
+                {
+                    _extender.Change(period, period);
+                }
             }
         }
-        catch (OperationCanceledException)
+
+        return held;
+    }
+
+    private void Unhold(HeldLock held)
+    {
+        lock (_held)
         {
+            if (_held.Remove(held) && _held.Count == 0)
+            {
+                _extender?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
         }
+    }
+
+    private void ExtendHeldLocks()
+    {
+        HeldLock[] held;
+        lock (_held)
+        {
+            if (_held.Count == 0)
+            {
+                return;
+            }
+
+            held = [.. _held];
+        }
+
+        RedisValue lease = (long)_options.LockLease.TotalMilliseconds;
+        foreach (HeldLock h in held)
+        {
+            try
+            {
+                _ = TryAsync(h.Db.ScriptEvaluateAsync(ExtendScript, [h.Key], [h.Owner, lease]), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is RedisException or ObjectDisposedException or InvalidOperationException)
+            {
+                MarkUnavailable(ex);
+            }
+        }
+    }
+
+    /// <summary>A lock this instance holds (reference identity: one per acquisition).</summary>
+    private sealed class HeldLock(IDatabase db, RedisKey key, string owner)
+    {
+        public IDatabase Db { get; } = db;
+
+        public RedisKey Key { get; } = key;
+
+        public string Owner { get; } = owner;
     }
 
     /// <summary>Reads the shared token: (false, null) when the store failed, (true, null) on a miss or an unusable token.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -34,6 +35,7 @@ internal sealed class FaultyRelay : IAsyncDisposable
     private Mode _mode = Mode.Pass;
     private TimeSpan _delay;
     private TaskCompletionSource _changed = NewSignal();
+    private readonly ConcurrentQueue<string> _commands = new();
     private int _accepted;
 
     private FaultyRelay(IPEndPoint target)
@@ -57,6 +59,9 @@ internal sealed class FaultyRelay : IAsyncDisposable
 
     /// <summary>How many client connections the relay has accepted.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>The names of the commands every client sent through the relay (upper case), in the order each link received them.</summary>
+    public IReadOnlyCollection<string> Commands => _commands.ToArray();
 
     /// <summary>A relay to the cache server's first endpoint (<c>host:port</c>).</summary>
     public static FaultyRelay To(CacheServer server)
@@ -174,9 +179,24 @@ internal sealed class FaultyRelay : IAsyncDisposable
             }
         }
 
-        /// <summary>Client to server: always at once (in every mode but Reset).</summary>
-        private Task RequestsAsync() =>
-            ReadEachAsync(client, chunk => _server.SendAsync(chunk));
+        /// <summary>Client to server: always at once (in every mode but Reset); each complete command's name is recorded.</summary>
+        private Task RequestsAsync()
+        {
+            var pending = new List<byte>();
+            return ReadEachAsync(client, chunk =>
+            {
+                pending.AddRange(chunk.Span);
+                while (HostileRedis.TryParse(pending, out string[] command))
+                {
+                    if (command.Length > 0)
+                    {
+                        relay._commands.Enqueue(command[0].ToUpperInvariant());
+                    }
+                }
+
+                return _server.SendAsync(chunk);
+            });
+        }
 
         /// <summary>Server to relay: every chunk is queued with the time it arrived.</summary>
         private Task ReceiveRepliesAsync() =>

@@ -52,9 +52,11 @@ internal sealed class Fleet : IAsyncDisposable
         Action<PeddlerRedisTokenCacheOptions>? configure = null,
         TimeProvider? timeProvider = null,
         Action<PeddlerClientOptions>? client = null,
-        bool shared = true)
+        bool shared = true,
+        Action<IServiceCollection>? register = null)
     {
         var services = new ServiceCollection();
+        register?.Invoke(services);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         if (timeProvider is not null)
         {

@@ -178,7 +178,7 @@ internal sealed class HostileRedis : IAsyncDisposable
         "$" + Encoding.Latin1.GetByteCount(value).ToString(CultureInfo.InvariantCulture) + "\r\n" + value + "\r\n";
 
     /// <summary>Takes one complete command (an array of bulk strings, as clients send) off <paramref name="pending"/>.</summary>
-    private static bool TryParse(List<byte> pending, out string[] command)
+    internal static bool TryParse(List<byte> pending, out string[] command)
     {
         command = [];
         int position = 0;
