@@ -172,20 +172,19 @@ public sealed partial class HardCodedSecretAnalyzer
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             };
 
-            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password"
-                || _sinks.IsServerSecretValue(parameter);
-            int index = arguments.IndexOf(argument);
-            string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
-            bool pairMayMatch = previousKey is not null && previousKey.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
-            bool special = method is not null && parameter.Ordinal == 1
-                && (_sinks.IsSetEnvironmentVariable(method) || _sinks.IsAuthenticationHeaderValueConstructor(method));
-            string? chainedKey = method?.Name == "Append" ? ChainedFormKey(argument) : null;
-            if (!nameMayMatch && !pairMayMatch && !special && chainedKey is null && !HasAdditionalSinks(context))
+            if (!TryGetOptions(context, out SecretOptions options))
             {
                 return;
             }
 
-            if (!TryGetOptions(context, out SecretOptions options))
+            bool nameMayMatch = options.MayNameSink(parameter.Name) || parameter.Name == "password" || _sinks.IsServerSecretValue(parameter);
+            int index = arguments.IndexOf(argument);
+            string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
+            bool pairMayMatch = options.MayNameSink(previousKey);
+            bool special = method is not null && parameter.Ordinal == 1
+                && (_sinks.IsSetEnvironmentVariable(method) || _sinks.IsAuthenticationHeaderValueConstructor(method));
+            string? chainedKey = method?.Name == "Append" ? ChainedFormKey(argument, options) : null;
+            if (!nameMayMatch && !pairMayMatch && !special && chainedKey is null)
             {
                 return;
             }
@@ -306,20 +305,18 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             var tuple = (ITupleOperation)context.Operation;
             ImmutableArray<IOperation> elements = tuple.Elements;
-            SecretOptions? options = null;
+            if (!TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
 
             // ("client_secret", "…"): a constant key followed by the value.
             for (int i = 0; i + 1 < elements.Length; i++)
             {
                 string? key = ConstantString(elements[i]);
-                if (key is null || key.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(elements[i + 1]))
+                if (!options.MayNameSink(key) || !MayCarryConstant(elements[i + 1]))
                 {
                     continue;
-                }
-
-                if (options is null && !TryGetOptions(context, out options))
-                {
-                    return;
                 }
 
                 string? sink = KeySink(elements[i], options, context.Operation, context.ContainingSymbol);
@@ -336,14 +333,9 @@ public sealed partial class HardCodedSecretAnalyzer
                 for (int i = 0; i < elements.Length; i++)
                 {
                     string name = named.TupleElements[i].Name;
-                    if (name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(elements[i]))
+                    if (!options.MayNameSink(name) || !MayCarryConstant(elements[i]))
                     {
                         continue;
-                    }
-
-                    if (options is null && !TryGetOptions(context, out options))
-                    {
-                        return;
                     }
 
                     string? sink = NameSink(name, options, context.Operation, named.TupleElements[i], context.ContainingSymbol);
@@ -360,7 +352,7 @@ public sealed partial class HardCodedSecretAnalyzer
             var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
             IOperation target = deconstruction.Target is IDeclarationExpressionOperation declaration ? declaration.Expression : deconstruction.Target;
             if (target is not ITupleOperation targets || Unwrap(deconstruction.Value) is not ITupleOperation values
-                || targets.Elements.Length != values.Elements.Length)
+                || targets.Elements.Length != values.Elements.Length || !TryGetOptions(context, out SecretOptions options))
             {
                 return;
             }
@@ -376,14 +368,9 @@ public sealed partial class HardCodedSecretAnalyzer
                     IParameterReferenceOperation parameter => parameter.Parameter.Name,
                     _ => null,
                 };
-                if (name is null || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(values.Elements[i]))
+                if (name is null || !options.MayNameSink(name) || !MayCarryConstant(values.Elements[i]))
                 {
                     continue;
-                }
-
-                if (!TryGetOptions(context, out SecretOptions options))
-                {
-                    return;
                 }
 
                 string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
@@ -403,12 +390,7 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             string? key = LookupKey(coalesce.Value);
-            if (key is null || !IsKeyLike(key) || key.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
-            {
-                return;
-            }
-
-            if (!TryGetOptions(context, out SecretOptions options))
+            if (key is null || !IsKeyLike(key) || !TryGetOptions(context, out SecretOptions options) || !options.MayNameSink(key))
             {
                 return;
             }
@@ -437,7 +419,7 @@ public sealed partial class HardCodedSecretAnalyzer
         }
 
         /// <summary>For <c>b.Append("…client_secret=").Append(value)</c>: the key the previous <c>Append</c> ended with.</summary>
-        private static string? ChainedFormKey(IArgumentOperation argument)
+        private static string? ChainedFormKey(IArgumentOperation argument, SecretOptions options)
         {
             if (argument.Parent is not IInvocationOperation { Instance: { } instance } || !argument.Value.ConstantValue.HasValue)
             {
@@ -451,23 +433,21 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             string trimmed = text.TrimEnd();
-            if (!trimmed.EndsWith("=", StringComparison.Ordinal) || trimmed.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            if (!trimmed.EndsWith("=", StringComparison.Ordinal))
             {
                 return null;
             }
 
             int end = trimmed.Length - 1;
             int start = end;
-            while (start > 0 && (char.IsLetterOrDigit(trimmed[start - 1]) || trimmed[start - 1] is '_' or '-' or '.'))
+            while (start > 0 && SecretNames.IsKeyChar(trimmed[start - 1]))
             {
                 start--;
             }
 
-            return start < end ? trimmed.Substring(start, end - start) : null;
+            string? key = start < end ? trimmed.Substring(start, end - start) : null;
+            return options.MayNameSink(key) ? key : null;
         }
-
-        private bool HasAdditionalSinks(OperationAnalysisContext context) =>
-            TryGetOptions(context, out SecretOptions options) && options.AdditionalSinkNames.Count > 0;
 
         private bool TryGetOptions(OperationAnalysisContext context, out SecretOptions options)
         {
@@ -499,7 +479,7 @@ public sealed partial class HardCodedSecretAnalyzer
 
         private static bool IsSinkName(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
         {
-            if (options.AdditionalSinkNames.Count > 0 && options.AdditionalSinkNames.Contains(SecretNames.Normalize(name)))
+            if (options.IsAdditionalSinkName(name))
             {
                 return true;
             }

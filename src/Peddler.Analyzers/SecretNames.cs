@@ -23,6 +23,9 @@ internal enum SecretNameKind
 /// </summary>
 internal static class SecretNames
 {
+    /// <summary>The word every built-in sink name has (<c>clientSecret</c>, <c>client_secret</c>, <c>Secret</c>).</summary>
+    public const string Word = "secret";
+
     /// <summary>Words that make <c>…Secret</c> a client secret on their own.</summary>
     private static readonly HashSet<string> Qualifiers = new(StringComparer.Ordinal)
     {
@@ -128,6 +131,9 @@ internal static class SecretNames
 
         return words;
     }
+
+    /// <summary>Whether <paramref name="c"/> can be part of a key written in text (<c>client_secret</c>, <c>Peddler.ClientSecret</c>, <c>client-secret</c>).</summary>
+    public static bool IsKeyChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
 
     /// <summary>Normalises a name for comparisons with configured names: lower case, letters and digits only, without the <c>m_</c> / <c>s_</c> / <c>_</c> field prefixes.</summary>
     public static string Normalize(string name)
