@@ -42,7 +42,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = null;
+            Sink? sink = null;
             switch (assignment.Target)
             {
                 case IPropertyReferenceOperation property when property.Property.IsIndexer:
@@ -53,26 +53,26 @@ public sealed partial class HardCodedSecretAnalyzer
                     break;
                 case IPropertyReferenceOperation property:
                     sink = _sinks.SecretProperty(property.Property)
-                        ?? NameSink(property.Property.Name, options, context.Operation, property.Property, context.ContainingSymbol);
+                        ?? NameSink(property.Property.Name, SinkKind.Property, options, context.Operation, property.Property, context.ContainingSymbol);
                     break;
                 case IFieldReferenceOperation field:
-                    sink = NameSink(field.Field.Name, options, context.Operation, field.Field, context.ContainingSymbol);
+                    sink = NameSink(field.Field.Name, SinkKind.Field, options, context.Operation, field.Field, context.ContainingSymbol);
                     break;
                 case ILocalReferenceOperation local:
-                    sink = NameSink(local.Local.Name, options, context.Operation, null, context.ContainingSymbol);
+                    sink = NameSink(local.Local.Name, SinkKind.Local, options, context.Operation, null, context.ContainingSymbol);
                     break;
                 case IParameterReferenceOperation parameter:
-                    sink = NameSink(parameter.Parameter.Name, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
+                    sink = NameSink(parameter.Parameter.Name, SinkKind.Parameter, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
                     break;
                 case IDynamicMemberReferenceOperation member:
-                    sink = NameSink(member.MemberName, options, context.Operation, null, context.ContainingSymbol);
+                    sink = NameSink(member.MemberName, SinkKind.Property, options, context.Operation, null, context.ContainingSymbol);
                     break;
                 case IDynamicIndexerAccessOperation indexer:
                     sink = KeySink(indexer.Arguments.Length == 1 ? indexer.Arguments[0] : null, options, context.Operation, context.ContainingSymbol);
                     break;
                 case IInvalidOperation invalid when UnboundMemberName(invalid.Syntax) is { } name:
                     // A member of a type that does not bind (a package the compilation does not reference).
-                    sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                    sink = NameSink(name, SinkKind.Property, options, context.Operation, null, context.ContainingSymbol);
                     break;
             }
 
@@ -91,7 +91,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = NameSink(declarator.Symbol.Name, options, context.Operation, null, context.ContainingSymbol);
+            Sink? sink = NameSink(declarator.Symbol.Name, SinkKind.Local, options, context.Operation, null, context.ContainingSymbol);
             if (sink is not null)
             {
                 ReportValue(context, value, sink, options);
@@ -106,25 +106,25 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = null;
+            Sink? sink = null;
             switch (initializer)
             {
                 case IFieldInitializerOperation field:
                     foreach (IFieldSymbol symbol in field.InitializedFields)
                     {
-                        sink ??= NameSink(symbol.Name, options, context.Operation, symbol, symbol);
+                        sink ??= NameSink(symbol.Name, SinkKind.Field, options, context.Operation, symbol, symbol);
                     }
 
                     break;
                 case IPropertyInitializerOperation property:
                     foreach (IPropertySymbol symbol in property.InitializedProperties)
                     {
-                        sink ??= _sinks.SecretProperty(symbol) ?? NameSink(symbol.Name, options, context.Operation, symbol, symbol);
+                        sink ??= _sinks.SecretProperty(symbol) ?? NameSink(symbol.Name, SinkKind.Property, options, context.Operation, symbol, symbol);
                     }
 
                     break;
                 case IParameterInitializerOperation parameter:
-                    sink = NameSink(parameter.Parameter.Name, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
+                    sink = NameSink(parameter.Parameter.Name, SinkKind.Parameter, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
                     break;
             }
 
@@ -194,9 +194,9 @@ public sealed partial class HardCodedSecretAnalyzer
                 if (_sinks.IsSetEnvironmentVariable(method))
                 {
                     // Environment.SetEnvironmentVariable("…SECRET…", "value").
-                    if (previousKey is not null && SecretNames.Classify(previousKey) != SecretNameKind.None)
+                    if (previousKey is not null && Sink.Named(previousKey, SinkKind.EnvironmentVariable, options) is { } variable)
                     {
-                        ReportValue(context, value, "environment variable '" + previousKey + "'", options, replaceable: false);
+                        ReportValue(context, value, variable, options, replaceable: false);
                     }
                 }
                 else if (previousKey is not null && previousKey.Trim().Equals("Basic", StringComparison.OrdinalIgnoreCase))
@@ -215,17 +215,17 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = null;
+            Sink? sink = null;
             if (method is not null)
             {
                 sink = _sinks.SecretParameter(method, parameter);
             }
 
-            sink ??= NameSink(parameter.Name, options, context.Operation, parameter, context.ContainingSymbol);
-            if (sink is null && chainedKey is not null && IsSinkName(chainedKey, options, context.Operation, null, context.ContainingSymbol))
+            sink ??= NameSink(parameter.Name, SinkKind.Parameter, options, context.Operation, parameter, context.ContainingSymbol);
+            if (sink is null && chainedKey is not null)
             {
                 // builder.Append("…&client_secret=").Append("…").
-                sink = "text field '" + chainedKey + "'";
+                sink = NameSink(chainedKey, SinkKind.FormField, options, context.Operation, null, context.ContainingSymbol);
             }
 
             if (sink is null && pairMayMatch && method is not null && !IsTextParameter(parameter.Name)
@@ -294,7 +294,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = NameSink(name, options, context.Operation, owner, context.ContainingSymbol);
+            Sink? sink = NameSink(name, SinkKind.ReturningMember, options, context.Operation, owner, context.ContainingSymbol);
             if (sink is not null)
             {
                 ReportValue(context, ret.ReturnedValue, sink, options);
@@ -319,7 +319,7 @@ public sealed partial class HardCodedSecretAnalyzer
                     continue;
                 }
 
-                string? sink = KeySink(elements[i], options, context.Operation, context.ContainingSymbol);
+                Sink? sink = KeySink(elements[i], options, context.Operation, context.ContainingSymbol);
                 if (sink is not null)
                 {
                     ReportValue(context, elements[i + 1], sink, options);
@@ -338,7 +338,7 @@ public sealed partial class HardCodedSecretAnalyzer
                         continue;
                     }
 
-                    string? sink = NameSink(name, options, context.Operation, named.TupleElements[i], context.ContainingSymbol);
+                    Sink? sink = NameSink(name, SinkKind.TupleElement, options, context.Operation, named.TupleElements[i], context.ContainingSymbol);
                     if (sink is not null)
                     {
                         ReportValue(context, elements[i], sink, options);
@@ -360,20 +360,20 @@ public sealed partial class HardCodedSecretAnalyzer
             for (int i = 0; i < targets.Elements.Length; i++)
             {
                 IOperation element = targets.Elements[i] is IDeclarationExpressionOperation d ? d.Expression : targets.Elements[i];
-                string? name = element switch
+                (string? name, SinkKind kind) = element switch
                 {
-                    ILocalReferenceOperation local => local.Local.Name,
-                    IFieldReferenceOperation field => field.Field.Name,
-                    IPropertyReferenceOperation property => property.Property.Name,
-                    IParameterReferenceOperation parameter => parameter.Parameter.Name,
-                    _ => null,
+                    ILocalReferenceOperation local => (local.Local.Name, SinkKind.Local),
+                    IFieldReferenceOperation field => (field.Field.Name, SinkKind.Field),
+                    IPropertyReferenceOperation property => (property.Property.Name, SinkKind.Property),
+                    IParameterReferenceOperation parameter => (parameter.Parameter.Name, SinkKind.Parameter),
+                    _ => ((string?)null, SinkKind.Local),
                 };
                 if (name is null || !options.MayNameSink(name) || !MayCarryConstant(values.Elements[i]))
                 {
                     continue;
                 }
 
-                string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                Sink? sink = NameSink(name, kind, options, context.Operation, null, context.ContainingSymbol);
                 if (sink is not null)
                 {
                     ReportValue(context, values.Elements[i], sink, options);
@@ -395,9 +395,9 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            if (IsSinkName(key, options, context.Operation, null, context.ContainingSymbol))
+            if (NameSink(key, SinkKind.ConfigurationFallback, options, context.Operation, null, context.ContainingSymbol) is { } sink)
             {
-                ReportValue(context, coalesce.WhenNull, "fallback of '" + key + "'", options);
+                ReportValue(context, coalesce.WhenNull, sink, options);
             }
         }
 
@@ -461,35 +461,21 @@ public sealed partial class HardCodedSecretAnalyzer
             return !_isTestProject || options.AnalyzeTestProjects;
         }
 
-        /// <summary>Returns the sink's display name when <paramref name="name"/> names a client secret here.</summary>
-        private static string? NameSink(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing) =>
-            IsSinkName(name, options, site, target, containing) ? name : null;
-
-        /// <summary>Returns the sink's display name when <paramref name="keyOperation"/> is a constant client-secret key.</summary>
-        private static string? KeySink(IOperation? keyOperation, SecretOptions options, IOperation site, ISymbol? containing)
+        /// <summary>
+        /// The sink <paramref name="name"/> names here, as a <paramref name="kind"/>: a configured or
+        /// strong name always, a weak name only in client-authentication context.
+        /// </summary>
+        private static Sink? NameSink(string name, SinkKind kind, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
         {
-            string? key = keyOperation is null ? null : ConstantString(keyOperation);
-            if (key is null || !IsKeyLike(key))
-            {
-                return null;
-            }
-
-            return IsSinkName(key, options, site, null, containing) ? "'" + key + "'" : null;
+            Sink? sink = Sink.Named(name, kind, options);
+            return sink is { IsWeak: true } && (!HasOAuthContext(site, target, containing) || InCacheType(target)) ? null : sink;
         }
 
-        private static bool IsSinkName(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
+        /// <summary>The sink <paramref name="keyOperation"/> names when it is a constant client-secret key.</summary>
+        private static Sink? KeySink(IOperation? keyOperation, SecretOptions options, IOperation site, ISymbol? containing)
         {
-            if (options.IsAdditionalSinkName(name))
-            {
-                return true;
-            }
-
-            return SecretNames.Classify(name) switch
-            {
-                SecretNameKind.Strong => true,
-                SecretNameKind.Weak => HasOAuthContext(site, target, containing) && !InCacheType(target),
-                _ => false,
-            };
+            string? key = keyOperation is null ? null : ConstantString(keyOperation);
+            return key is null || !IsKeyLike(key) ? null : NameSink(key, SinkKind.Key, options, site, null, containing);
         }
 
         /// <summary>
@@ -689,7 +675,7 @@ public sealed partial class HardCodedSecretAnalyzer
             }
         }
 
-        private void Report(OperationAnalysisContext context, SyntaxNode node, string sink, bool replaceable)
+        private void Report(OperationAnalysisContext context, SyntaxNode node, Sink sink, bool replaceable)
         {
             if (!_reported.TryAdd((node.SyntaxTree, node.Span), 0))
             {
@@ -700,7 +686,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 DiagnosticDescriptors.HardCodedClientSecret,
                 node.GetLocation(),
                 replaceable ? Replaceable : ImmutableDictionary<string, string?>.Empty,
-                sink));
+                sink.Display));
         }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            (string Key, string Value)? found = FindEmbeddedSecret(template, options);
+            (Sink Sink, string Value)? found = FindEmbeddedSecret(template, options);
             if (found is null)
             {
                 return;
@@ -72,7 +72,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 }
             }
 
-            Report(context, node, "text field '" + found.Value.Key + "'", replaceable: false);
+            Report(context, node, found.Value.Sink, replaceable: false);
         }
 
         /// <summary>
@@ -301,8 +301,8 @@ public sealed partial class HardCodedSecretAnalyzer
             }
         }
 
-        /// <summary>Returns the key of the first field in <paramref name="text"/> that holds a secret written in the text.</summary>
-        private static (string Key, string Value)? FindEmbeddedSecret(string text, SecretOptions options)
+        /// <summary>Returns the first field in <paramref name="text"/> that holds a secret written in the text, and the secret.</summary>
+        private static (Sink Sink, string Value)? FindEmbeddedSecret(string text, SecretOptions options)
         {
             bool oauthText = text.IndexOf("client_id", StringComparison.OrdinalIgnoreCase) >= 0
                 || text.IndexOf("clientid", StringComparison.OrdinalIgnoreCase) >= 0
@@ -329,8 +329,9 @@ public sealed partial class HardCodedSecretAnalyzer
                     continue;
                 }
 
-                SecretNameKind kind = SecretNames.Classify(key);
-                if (!options.IsAdditionalSinkName(key) && (kind == SecretNameKind.None || (kind == SecretNameKind.Weak && !oauthText)))
+                // A weak key counts when the text also has client_id or grant_type.
+                Sink? sink = Sink.Named(key, TextFieldKind(text, keyStart, end), options);
+                if (sink is null || (sink.IsWeak && !oauthText))
                 {
                     continue;
                 }
@@ -338,11 +339,21 @@ public sealed partial class HardCodedSecretAnalyzer
                 string? value = ReadValue(text, keyStart, end);
                 if (value is not null && IsEmbeddedSecret(value, options))
                 {
-                    return (key, value);
+                    return (sink, value);
                 }
             }
 
             return null;
+        }
+
+        /// <summary>Whether the key at <paramref name="keyStart"/> is an XML element, a JSON field (quoted) or a form field.</summary>
+        private static SinkKind TextFieldKind(string text, int keyStart, int keyEnd)
+        {
+            char before = keyStart > 0 ? text[keyStart - 1] : '\0';
+            char after = keyEnd < text.Length ? text[keyEnd] : '\0';
+            return before == '<' && after == '>' ? SinkKind.XmlElement
+                : before is '"' or '\'' && after == before ? SinkKind.JsonField
+                : SinkKind.FormField;
         }
 
         /// <summary>Reads the value after a key: <c>key=value</c>, <c>"key": "value"</c>, <c>&lt;key&gt;value&lt;/key&gt;</c>.</summary>

@@ -88,7 +88,7 @@ public sealed partial class HardCodedSecretAnalyzer
                     continue;
                 }
 
-                string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                Sink? sink = NameSink(name, SinkKind.UnboundArgument, options, context.Operation, null, context.ContainingSymbol);
                 if (sink is not null)
                 {
                     ReportValue(context, value, sink, options);
@@ -106,7 +106,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = KeySink(keyOperation, options, context.Operation, context.ContainingSymbol);
+            Sink? sink = KeySink(keyOperation, options, context.Operation, context.ContainingSymbol);
             if (sink is not null)
             {
                 ReportValue(context, valueOperation, sink, options);

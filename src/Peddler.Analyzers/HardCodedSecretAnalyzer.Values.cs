@@ -49,24 +49,22 @@ public sealed partial class HardCodedSecretAnalyzer
         }
 
         /// <summary>Reports every constant, non-placeholder string that <paramref name="value"/> can evaluate to.</summary>
-        private void ReportValue(OperationAnalysisContext context, IOperation value, string sink, SecretOptions options, bool replaceable = true)
+        private void ReportValue(OperationAnalysisContext context, IOperation value, Sink sink, SecretOptions options, bool replaceable = true)
         {
             var leaves = new List<Leaf>();
             CollectLeaves(value, leaves, 0);
 
             // A weak name ("Secret") is a client secret only in context, and only with a value that
             // looks like one: a word-shaped value there is a name or a label ("App-Default").
-            string sinkName = sink.Trim('\'');
-            bool known = sinkName.IndexOf('(') >= 0 || sinkName.IndexOf('.') >= 0;
-            bool weak = !known && SecretNames.Classify(sinkName) == SecretNameKind.Weak;
+            bool weak = sink.IsWeak;
 
             // Members of a type that lists vault secrets (KeyVaultSecrets.DefaultAppSecret = "MSAL-App-Default")
             // hold the names of secrets in the vault: a word-shaped value there is a name, as for a weak name.
-            bool vaultNames = !known && NamesVaultSecrets(context.ContainingSymbol);
+            bool vaultNames = sink.Strength != SinkStrength.Known && NamesVaultSecrets(context.ContainingSymbol);
             foreach (Leaf leaf in leaves)
             {
                 if (SecretValues.IsSecret(leaf.Value, options)
-                    && !SecretValues.IsOwnName(leaf.Value, sinkName)
+                    && !SecretValues.IsOwnName(leaf.Value, sink.Name)
                     && !((weak || vaultNames) && SecretValues.IsWordShaped(leaf.Value))
                     && !(weak && SecretValues.IsEncodedJson(leaf.Value)))
                 {
@@ -300,7 +298,7 @@ public sealed partial class HardCodedSecretAnalyzer
             string secret = text.Substring(colon + 1);
             if (secret.IndexOf(Hole) < 0 && SecretValues.IsSecret(secret, options))
             {
-                Report(context, node, "Basic credentials", replaceable: false);
+                Report(context, node, new Sink("Basic credentials", SinkKind.BasicCredentials, SinkStrength.Known), replaceable: false);
             }
         }
 

@@ -104,8 +104,8 @@ internal sealed class KnownSecretSinks
         return false;
     }
 
-    /// <summary>Returns a display name when <paramref name="property"/> is a known secret property.</summary>
-    public string? SecretProperty(IPropertySymbol property)
+    /// <summary>Returns the sink when <paramref name="property"/> is a known secret property.</summary>
+    public Sink? SecretProperty(IPropertySymbol property)
     {
         INamedTypeSymbol? type = property.ContainingType;
         if (type is null)
@@ -115,7 +115,7 @@ internal sealed class KnownSecretSinks
 
         if (property.Name == "Value" && IsServerSecret(type))
         {
-            return type.Name + ".Value";
+            return Sink.Known(type.Name + ".Value");
         }
 
         if (property.Name != "ClientSecret")
@@ -125,7 +125,7 @@ internal sealed class KnownSecretSinks
 
         if (_peddlerOptions is not null && SymbolEqualityComparer.Default.Equals(type, _peddlerOptions))
         {
-            return "PeddlerClientOptions.ClientSecret";
+            return Sink.Known("PeddlerClientOptions.ClientSecret");
         }
 
         foreach (INamedTypeSymbol request in _protocolRequests)
@@ -134,7 +134,7 @@ internal sealed class KnownSecretSinks
             {
                 if (SymbolEqualityComparer.Default.Equals(t, request))
                 {
-                    return type.Name + ".ClientSecret";
+                    return Sink.Known(type.Name + ".ClientSecret");
                 }
             }
         }
@@ -142,8 +142,8 @@ internal sealed class KnownSecretSinks
         return null;
     }
 
-    /// <summary>Returns a display name when <paramref name="parameter"/> of <paramref name="method"/> is a known secret parameter.</summary>
-    public string? SecretParameter(IMethodSymbol method, IParameterSymbol parameter)
+    /// <summary>Returns the sink when <paramref name="parameter"/> of <paramref name="method"/> is a known secret parameter.</summary>
+    public Sink? SecretParameter(IMethodSymbol method, IParameterSymbol parameter)
     {
         INamedTypeSymbol? type = method.ContainingType;
         if (type is null)
@@ -153,25 +153,25 @@ internal sealed class KnownSecretSinks
 
         if (IsServerSecretValue(parameter))
         {
-            return type.Name + "(value)";
+            return Sink.Known(type.Name + "(value)");
         }
 
         if (_msalBuilder is not null && method.Name == "WithClientSecret" && IsOrDerives(type, _msalBuilder))
         {
-            return "ConfidentialClientApplicationBuilder.WithClientSecret";
+            return Sink.Known("ConfidentialClientApplicationBuilder.WithClientSecret");
         }
 
         if (_azureClientSecretCredential is not null && method.MethodKind == MethodKind.Constructor
             && parameter.Name == "clientSecret" && SymbolEqualityComparer.Default.Equals(type, _azureClientSecretCredential))
         {
-            return "ClientSecretCredential(clientSecret)";
+            return Sink.Known("ClientSecretCredential(clientSecret)");
         }
 
         if (parameter.Name == "password" && _networkCredential is not null && method.MethodKind == MethodKind.Constructor
             && SymbolEqualityComparer.Default.Equals(type, _networkCredential))
         {
             // new NetworkCredential(clientId, clientSecret) for Basic client authentication.
-            return "NetworkCredential(password)";
+            return Sink.Known("NetworkCredential(password)");
         }
 
         if (parameter.Name == "password" && _protocolRequests.Count > 0)
@@ -179,7 +179,7 @@ internal sealed class KnownSecretSinks
             string ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
             if (ns == "Duende.IdentityModel.Client" || ns == "IdentityModel.Client" || ns == "Duende.IdentityModel" || ns == "IdentityModel")
             {
-                return type.Name + "." + method.Name + "(password)";
+                return Sink.Known(type.Name + "." + method.Name + "(password)");
             }
         }
 
