@@ -468,7 +468,7 @@ public sealed partial class HardCodedSecretAnalyzer
         private static Sink? NameSink(string name, SinkKind kind, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
         {
             Sink? sink = Sink.Named(name, kind, options);
-            return sink is { IsWeak: true } && (!HasOAuthContext(site, target, containing) || InCacheType(target)) ? null : sink;
+            return sink is { IsWeak: true } && !IsClientAuthentication(site, target, containing) ? null : sink;
         }
 
         /// <summary>The sink <paramref name="keyOperation"/> names when it is a constant client-secret key.</summary>
@@ -476,125 +476,6 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             string? key = keyOperation is null ? null : ConstantString(keyOperation);
             return key is null || !IsKeyLike(key) ? null : NameSink(key, SinkKind.Key, options, site, null, containing);
-        }
-
-        /// <summary>
-        /// Whether a weak name (<c>secret</c>) sits in an OAuth / credentials context: the target's
-        /// type, method or namespace, the containing member and type, sibling parameters and
-        /// sibling initializer members are searched for context words.
-        /// </summary>
-        private static bool HasOAuthContext(IOperation site, ISymbol? target, ISymbol? containing)
-        {
-            if (target is not null && (InPeddlerNamespace(target) || SymbolHasContext(target)))
-            {
-                return true;
-            }
-
-            if (containing is not null && SymbolHasContext(containing))
-            {
-                return true;
-            }
-
-            // Sibling members of an object initializer: new X { ClientId = …, Secret = … }.
-            IOperation? parent = site.Parent;
-            if (site is IArgumentOperation)
-            {
-                parent = null;
-            }
-
-            if (parent is IObjectOrCollectionInitializerOperation initializer)
-            {
-                foreach (IOperation member in initializer.Initializers)
-                {
-                    if (member is IAssignmentOperation { Target: IMemberReferenceOperation reference } && SecretNames.IsContextName(reference.Member.Name))
-                    {
-                        return true;
-                    }
-                }
-
-                if (initializer.Parent?.Type is ITypeSymbol created && SecretNames.IsContextName(created.Name))
-                {
-                    return true;
-                }
-            }
-
-            // Sibling elements of a tuple or arguments of a call: ("client_id", …), Add("client_id", …).
-            if (site is ITupleOperation tuple)
-            {
-                foreach (IOperation element in tuple.Elements)
-                {
-                    string? text = ConstantString(element);
-                    if (text is not null && IsKeyLike(text) && SecretNames.IsContextName(text))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// Whether the weak-named target belongs to a cache type (<c>MsalRefreshTokenCacheItem(…, secret, …)</c>,
-        /// <c>TokenCacheEntry.Secret</c>): there the secret is the cached token, not the client's secret.
-        /// </summary>
-        private static bool InCacheType(ISymbol? target) => TypeNameHasWord(target?.ContainingType, "cache", "cached");
-
-        /// <summary>Whether <paramref name="type"/> or a type that contains it has one of <paramref name="words"/> in its name.</summary>
-        private static bool TypeNameHasWord(INamedTypeSymbol? type, params string[] words)
-        {
-            for (; type is not null; type = type.ContainingType)
-            {
-                if (SecretNames.HasWord(type.Name, words))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool SymbolHasContext(ISymbol symbol)
-        {
-            for (ISymbol? s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
-            {
-                if (SecretNames.IsContextName(s.Name))
-                {
-                    return true;
-                }
-
-                if (s is IMethodSymbol method)
-                {
-                    foreach (IParameterSymbol p in method.Parameters)
-                    {
-                        if (SecretNames.IsContextName(p.Name))
-                        {
-                            return true;
-                        }
-                    }
-                }
-            }
-
-            for (INamespaceSymbol? ns = symbol.ContainingNamespace; ns is not null && !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
-            {
-                if (SecretNames.IsContextName(ns.Name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool InPeddlerNamespace(ISymbol symbol)
-        {
-            INamespaceSymbol? ns = symbol.ContainingNamespace;
-            while (ns is not null && !ns.IsGlobalNamespace && !ns.ContainingNamespace.IsGlobalNamespace)
-            {
-                ns = ns.ContainingNamespace;
-            }
-
-            return ns is not null && ns.Name == "Peddler";
         }
 
         /// <summary>Whether a key is a plain name (letters, digits, <c>_ - . : @ $</c>), not a pattern or a sentence.</summary>

@@ -337,7 +337,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 }
 
                 string? value = ReadValue(text, keyStart, end);
-                if (value is not null && IsEmbeddedSecret(value, options))
+                if (value is not null && IsEmbeddedSecret(value, sink, options))
                 {
                     return (sink, value);
                 }
@@ -417,7 +417,7 @@ public sealed partial class HardCodedSecretAnalyzer
             return text.Substring(i, valueEnd - i);
         }
 
-        private static bool IsEmbeddedSecret(string value, SecretOptions options)
+        private static bool IsEmbeddedSecret(string value, Sink sink, SecretOptions options)
         {
             if (value.IndexOf(Hole) >= 0)
             {
@@ -433,7 +433,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 }
             }
 
-            return SecretValues.IsSecret(value, options);
+            return IsReportable(value, sink, options, vaultNames: false);
         }
 
         private static bool IsValueDelimiter(char c) => c is '&' or ';' or ',' or '"' or '\'' or '`' or Hole || char.IsWhiteSpace(c);
