@@ -11,12 +11,6 @@ namespace Peddler.Analyzers;
 /// </summary>
 internal sealed class KnownSecretSinks
 {
-    private static readonly string[] TestFrameworkAssemblies =
-    [
-        "xunit.core", "xunit.v3.core", "nunit.framework", "Microsoft.VisualStudio.TestPlatform.TestFramework",
-        "MSTest.TestFramework", "TUnit.Core", "Microsoft.Testing.Platform",
-    ];
-
     private readonly INamedTypeSymbol? _peddlerOptions;
     private readonly INamedTypeSymbol? _msalBuilder;
     private readonly INamedTypeSymbol? _azureClientSecretCredential;
@@ -64,23 +58,6 @@ internal sealed class KnownSecretSinks
 
         _authenticationHeaderValue = compilation.GetTypeByMetadataName("System.Net.Http.Headers.AuthenticationHeaderValue");
         _networkCredential = compilation.GetTypeByMetadataName("System.Net.NetworkCredential");
-    }
-
-    /// <summary>Whether the compilation is a test project (references a test framework).</summary>
-    public static bool ReferencesTestFramework(Compilation compilation)
-    {
-        foreach (AssemblyIdentity identity in compilation.ReferencedAssemblyNames)
-        {
-            foreach (string name in TestFrameworkAssemblies)
-            {
-                if (string.Equals(identity.Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Whether <paramref name="parameter"/> is the <c>value</c> of an IdentityServer / Duende <c>Secret</c> constructor.</summary>

@@ -22,9 +22,6 @@ internal sealed class SecretOptions
     /// <summary><c>true</c> to analyse test projects too (default <c>false</c>).</summary>
     public const string AnalyzeTestProjectsKey = "peddler.PDL001.analyze_test_projects";
 
-    /// <summary>The MSBuild property that marks test projects, made visible by the package's build props.</summary>
-    public const string IsTestProjectKey = "build_property.IsTestProject";
-
     /// <summary>The defaults.</summary>
     public static readonly SecretOptions Default = new(new HashSet<string>(StringComparer.Ordinal), [], analyzeTestProjects: false);
 
@@ -112,11 +109,8 @@ internal sealed class SecretOptions
     public static SecretOptions For(AnalyzerOptions options, AdditionalText file) =>
         For(options.AnalyzerConfigOptionsProvider, options.AnalyzerConfigOptionsProvider.GetOptions(file));
 
-    /// <summary>Whether the compilation is a test project that PDL001 / PDL017 skip by default.</summary>
-    public static bool IsTestProject(AnalyzerOptions options, Compilation compilation) =>
-        (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(IsTestProjectKey, out string? isTest)
-            && string.Equals(isTest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-        || KnownSecretSinks.ReferencesTestFramework(compilation);
+    /// <summary>Whether the compilation is a test project that PDL001 / PDL017 skip by default (see <see cref="TestProjects"/>).</summary>
+    public static bool IsTestProject(AnalyzerOptions options, Compilation compilation) => TestProjects.IsTestProject(options, compilation);
 
     private static SecretOptions For(AnalyzerConfigOptionsProvider provider, AnalyzerConfigOptions treeOptions)
     {
