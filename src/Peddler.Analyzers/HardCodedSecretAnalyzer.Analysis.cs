@@ -42,7 +42,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = null;
+            Sink? sink = null;
             switch (assignment.Target)
             {
                 case IPropertyReferenceOperation property when property.Property.IsIndexer:
@@ -53,26 +53,26 @@ public sealed partial class HardCodedSecretAnalyzer
                     break;
                 case IPropertyReferenceOperation property:
                     sink = _sinks.SecretProperty(property.Property)
-                        ?? NameSink(property.Property.Name, options, context.Operation, property.Property, context.ContainingSymbol);
+                        ?? NameSink(property.Property.Name, SinkKind.Property, options, context.Operation, property.Property, context.ContainingSymbol);
                     break;
                 case IFieldReferenceOperation field:
-                    sink = NameSink(field.Field.Name, options, context.Operation, field.Field, context.ContainingSymbol);
+                    sink = NameSink(field.Field.Name, SinkKind.Field, options, context.Operation, field.Field, context.ContainingSymbol);
                     break;
                 case ILocalReferenceOperation local:
-                    sink = NameSink(local.Local.Name, options, context.Operation, null, context.ContainingSymbol);
+                    sink = NameSink(local.Local.Name, SinkKind.Local, options, context.Operation, null, context.ContainingSymbol);
                     break;
                 case IParameterReferenceOperation parameter:
-                    sink = NameSink(parameter.Parameter.Name, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
+                    sink = NameSink(parameter.Parameter.Name, SinkKind.Parameter, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
                     break;
                 case IDynamicMemberReferenceOperation member:
-                    sink = NameSink(member.MemberName, options, context.Operation, null, context.ContainingSymbol);
+                    sink = NameSink(member.MemberName, SinkKind.Property, options, context.Operation, null, context.ContainingSymbol);
                     break;
                 case IDynamicIndexerAccessOperation indexer:
                     sink = KeySink(indexer.Arguments.Length == 1 ? indexer.Arguments[0] : null, options, context.Operation, context.ContainingSymbol);
                     break;
                 case IInvalidOperation invalid when UnboundMemberName(invalid.Syntax) is { } name:
                     // A member of a type that does not bind (a package the compilation does not reference).
-                    sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                    sink = NameSink(name, SinkKind.Property, options, context.Operation, null, context.ContainingSymbol);
                     break;
             }
 
@@ -91,7 +91,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = NameSink(declarator.Symbol.Name, options, context.Operation, null, context.ContainingSymbol);
+            Sink? sink = NameSink(declarator.Symbol.Name, SinkKind.Local, options, context.Operation, null, context.ContainingSymbol);
             if (sink is not null)
             {
                 ReportValue(context, value, sink, options);
@@ -106,25 +106,25 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = null;
+            Sink? sink = null;
             switch (initializer)
             {
                 case IFieldInitializerOperation field:
                     foreach (IFieldSymbol symbol in field.InitializedFields)
                     {
-                        sink ??= NameSink(symbol.Name, options, context.Operation, symbol, symbol);
+                        sink ??= NameSink(symbol.Name, SinkKind.Field, options, context.Operation, symbol, symbol);
                     }
 
                     break;
                 case IPropertyInitializerOperation property:
                     foreach (IPropertySymbol symbol in property.InitializedProperties)
                     {
-                        sink ??= _sinks.SecretProperty(symbol) ?? NameSink(symbol.Name, options, context.Operation, symbol, symbol);
+                        sink ??= _sinks.SecretProperty(symbol) ?? NameSink(symbol.Name, SinkKind.Property, options, context.Operation, symbol, symbol);
                     }
 
                     break;
                 case IParameterInitializerOperation parameter:
-                    sink = NameSink(parameter.Parameter.Name, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
+                    sink = NameSink(parameter.Parameter.Name, SinkKind.Parameter, options, context.Operation, parameter.Parameter, context.ContainingSymbol);
                     break;
             }
 
@@ -172,20 +172,19 @@ public sealed partial class HardCodedSecretAnalyzer
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             };
 
-            bool nameMayMatch = parameter.Name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "password"
-                || _sinks.IsServerSecretValue(parameter);
-            int index = arguments.IndexOf(argument);
-            string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
-            bool pairMayMatch = previousKey is not null && previousKey.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
-            bool special = method is not null && parameter.Ordinal == 1
-                && (_sinks.IsSetEnvironmentVariable(method) || _sinks.IsAuthenticationHeaderValueConstructor(method));
-            string? chainedKey = method?.Name == "Append" ? ChainedFormKey(argument) : null;
-            if (!nameMayMatch && !pairMayMatch && !special && chainedKey is null && !HasAdditionalSinks(context))
+            if (!TryGetOptions(context, out SecretOptions options))
             {
                 return;
             }
 
-            if (!TryGetOptions(context, out SecretOptions options))
+            bool nameMayMatch = options.MayNameSink(parameter.Name) || parameter.Name == "password" || _sinks.IsServerSecretValue(parameter);
+            int index = arguments.IndexOf(argument);
+            string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
+            bool pairMayMatch = options.MayNameSink(previousKey);
+            bool special = method is not null && parameter.Ordinal == 1
+                && (_sinks.IsSetEnvironmentVariable(method) || _sinks.IsAuthenticationHeaderValueConstructor(method));
+            string? chainedKey = method?.Name == "Append" ? ChainedFormKey(argument, options) : null;
+            if (!nameMayMatch && !pairMayMatch && !special && chainedKey is null)
             {
                 return;
             }
@@ -195,9 +194,9 @@ public sealed partial class HardCodedSecretAnalyzer
                 if (_sinks.IsSetEnvironmentVariable(method))
                 {
                     // Environment.SetEnvironmentVariable("…SECRET…", "value").
-                    if (previousKey is not null && SecretNames.Classify(previousKey) != SecretNameKind.None)
+                    if (previousKey is not null && Sink.Named(previousKey, SinkKind.EnvironmentVariable, options) is { } variable)
                     {
-                        ReportValue(context, value, "environment variable '" + previousKey + "'", options, replaceable: false);
+                        ReportValue(context, value, variable, options, replaceable: false);
                     }
                 }
                 else if (previousKey is not null && previousKey.Trim().Equals("Basic", StringComparison.OrdinalIgnoreCase))
@@ -216,17 +215,17 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = null;
+            Sink? sink = null;
             if (method is not null)
             {
                 sink = _sinks.SecretParameter(method, parameter);
             }
 
-            sink ??= NameSink(parameter.Name, options, context.Operation, parameter, context.ContainingSymbol);
-            if (sink is null && chainedKey is not null && IsSinkName(chainedKey, options, context.Operation, null, context.ContainingSymbol))
+            sink ??= NameSink(parameter.Name, SinkKind.Parameter, options, context.Operation, parameter, context.ContainingSymbol);
+            if (sink is null && chainedKey is not null)
             {
                 // builder.Append("…&client_secret=").Append("…").
-                sink = "text field '" + chainedKey + "'";
+                sink = NameSink(chainedKey, SinkKind.FormField, options, context.Operation, null, context.ContainingSymbol);
             }
 
             if (sink is null && pairMayMatch && method is not null && !IsTextParameter(parameter.Name)
@@ -295,7 +294,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            string? sink = NameSink(name, options, context.Operation, owner, context.ContainingSymbol);
+            Sink? sink = NameSink(name, SinkKind.ReturningMember, options, context.Operation, owner, context.ContainingSymbol);
             if (sink is not null)
             {
                 ReportValue(context, ret.ReturnedValue, sink, options);
@@ -306,23 +305,21 @@ public sealed partial class HardCodedSecretAnalyzer
         {
             var tuple = (ITupleOperation)context.Operation;
             ImmutableArray<IOperation> elements = tuple.Elements;
-            SecretOptions? options = null;
+            if (!TryGetOptions(context, out SecretOptions options))
+            {
+                return;
+            }
 
             // ("client_secret", "…"): a constant key followed by the value.
             for (int i = 0; i + 1 < elements.Length; i++)
             {
                 string? key = ConstantString(elements[i]);
-                if (key is null || key.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(elements[i + 1]))
+                if (!options.MayNameSink(key) || !MayCarryConstant(elements[i + 1]))
                 {
                     continue;
                 }
 
-                if (options is null && !TryGetOptions(context, out options))
-                {
-                    return;
-                }
-
-                string? sink = KeySink(elements[i], options, context.Operation, context.ContainingSymbol);
+                Sink? sink = KeySink(elements[i], options, context.Operation, context.ContainingSymbol);
                 if (sink is not null)
                 {
                     ReportValue(context, elements[i + 1], sink, options);
@@ -336,17 +333,12 @@ public sealed partial class HardCodedSecretAnalyzer
                 for (int i = 0; i < elements.Length; i++)
                 {
                     string name = named.TupleElements[i].Name;
-                    if (name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(elements[i]))
+                    if (!options.MayNameSink(name) || !MayCarryConstant(elements[i]))
                     {
                         continue;
                     }
 
-                    if (options is null && !TryGetOptions(context, out options))
-                    {
-                        return;
-                    }
-
-                    string? sink = NameSink(name, options, context.Operation, named.TupleElements[i], context.ContainingSymbol);
+                    Sink? sink = NameSink(name, SinkKind.TupleElement, options, context.Operation, named.TupleElements[i], context.ContainingSymbol);
                     if (sink is not null)
                     {
                         ReportValue(context, elements[i], sink, options);
@@ -360,7 +352,7 @@ public sealed partial class HardCodedSecretAnalyzer
             var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
             IOperation target = deconstruction.Target is IDeclarationExpressionOperation declaration ? declaration.Expression : deconstruction.Target;
             if (target is not ITupleOperation targets || Unwrap(deconstruction.Value) is not ITupleOperation values
-                || targets.Elements.Length != values.Elements.Length)
+                || targets.Elements.Length != values.Elements.Length || !TryGetOptions(context, out SecretOptions options))
             {
                 return;
             }
@@ -368,25 +360,20 @@ public sealed partial class HardCodedSecretAnalyzer
             for (int i = 0; i < targets.Elements.Length; i++)
             {
                 IOperation element = targets.Elements[i] is IDeclarationExpressionOperation d ? d.Expression : targets.Elements[i];
-                string? name = element switch
+                (string? name, SinkKind kind) = element switch
                 {
-                    ILocalReferenceOperation local => local.Local.Name,
-                    IFieldReferenceOperation field => field.Field.Name,
-                    IPropertyReferenceOperation property => property.Property.Name,
-                    IParameterReferenceOperation parameter => parameter.Parameter.Name,
-                    _ => null,
+                    ILocalReferenceOperation local => (local.Local.Name, SinkKind.Local),
+                    IFieldReferenceOperation field => (field.Field.Name, SinkKind.Field),
+                    IPropertyReferenceOperation property => (property.Property.Name, SinkKind.Property),
+                    IParameterReferenceOperation parameter => (parameter.Parameter.Name, SinkKind.Parameter),
+                    _ => ((string?)null, SinkKind.Local),
                 };
-                if (name is null || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0 || !MayCarryConstant(values.Elements[i]))
+                if (name is null || !options.MayNameSink(name) || !MayCarryConstant(values.Elements[i]))
                 {
                     continue;
                 }
 
-                if (!TryGetOptions(context, out SecretOptions options))
-                {
-                    return;
-                }
-
-                string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                Sink? sink = NameSink(name, kind, options, context.Operation, null, context.ContainingSymbol);
                 if (sink is not null)
                 {
                     ReportValue(context, values.Elements[i], sink, options);
@@ -403,19 +390,14 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             string? key = LookupKey(coalesce.Value);
-            if (key is null || !IsKeyLike(key) || key.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            if (key is null || !IsKeyLike(key) || !TryGetOptions(context, out SecretOptions options) || !options.MayNameSink(key))
             {
                 return;
             }
 
-            if (!TryGetOptions(context, out SecretOptions options))
+            if (NameSink(key, SinkKind.ConfigurationFallback, options, context.Operation, null, context.ContainingSymbol) is { } sink)
             {
-                return;
-            }
-
-            if (IsSinkName(key, options, context.Operation, null, context.ContainingSymbol))
-            {
-                ReportValue(context, coalesce.WhenNull, "fallback of '" + key + "'", options);
+                ReportValue(context, coalesce.WhenNull, sink, options);
             }
         }
 
@@ -437,7 +419,7 @@ public sealed partial class HardCodedSecretAnalyzer
         }
 
         /// <summary>For <c>b.Append("…client_secret=").Append(value)</c>: the key the previous <c>Append</c> ended with.</summary>
-        private static string? ChainedFormKey(IArgumentOperation argument)
+        private static string? ChainedFormKey(IArgumentOperation argument, SecretOptions options)
         {
             if (argument.Parent is not IInvocationOperation { Instance: { } instance } || !argument.Value.ConstantValue.HasValue)
             {
@@ -451,23 +433,21 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             string trimmed = text.TrimEnd();
-            if (!trimmed.EndsWith("=", StringComparison.Ordinal) || trimmed.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            if (!trimmed.EndsWith("=", StringComparison.Ordinal))
             {
                 return null;
             }
 
             int end = trimmed.Length - 1;
             int start = end;
-            while (start > 0 && (char.IsLetterOrDigit(trimmed[start - 1]) || trimmed[start - 1] is '_' or '-' or '.'))
+            while (start > 0 && SecretNames.IsKeyChar(trimmed[start - 1]))
             {
                 start--;
             }
 
-            return start < end ? trimmed.Substring(start, end - start) : null;
+            string? key = start < end ? trimmed.Substring(start, end - start) : null;
+            return options.MayNameSink(key) ? key : null;
         }
-
-        private bool HasAdditionalSinks(OperationAnalysisContext context) =>
-            TryGetOptions(context, out SecretOptions options) && options.AdditionalSinkNames.Count > 0;
 
         private bool TryGetOptions(OperationAnalysisContext context, out SecretOptions options)
         {
@@ -481,154 +461,21 @@ public sealed partial class HardCodedSecretAnalyzer
             return !_isTestProject || options.AnalyzeTestProjects;
         }
 
-        /// <summary>Returns the sink's display name when <paramref name="name"/> names a client secret here.</summary>
-        private static string? NameSink(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing) =>
-            IsSinkName(name, options, site, target, containing) ? name : null;
+        /// <summary>
+        /// The sink <paramref name="name"/> names here, as a <paramref name="kind"/>: a configured or
+        /// strong name always, a weak name only in client-authentication context.
+        /// </summary>
+        private static Sink? NameSink(string name, SinkKind kind, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
+        {
+            Sink? sink = Sink.Named(name, kind, options);
+            return sink is { IsWeak: true } && !IsClientAuthentication(site, target, containing) ? null : sink;
+        }
 
-        /// <summary>Returns the sink's display name when <paramref name="keyOperation"/> is a constant client-secret key.</summary>
-        private static string? KeySink(IOperation? keyOperation, SecretOptions options, IOperation site, ISymbol? containing)
+        /// <summary>The sink <paramref name="keyOperation"/> names when it is a constant client-secret key.</summary>
+        private static Sink? KeySink(IOperation? keyOperation, SecretOptions options, IOperation site, ISymbol? containing)
         {
             string? key = keyOperation is null ? null : ConstantString(keyOperation);
-            if (key is null || !IsKeyLike(key))
-            {
-                return null;
-            }
-
-            return IsSinkName(key, options, site, null, containing) ? "'" + key + "'" : null;
-        }
-
-        private static bool IsSinkName(string name, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
-        {
-            if (options.AdditionalSinkNames.Count > 0 && options.AdditionalSinkNames.Contains(SecretNames.Normalize(name)))
-            {
-                return true;
-            }
-
-            return SecretNames.Classify(name) switch
-            {
-                SecretNameKind.Strong => true,
-                SecretNameKind.Weak => HasOAuthContext(site, target, containing) && !InCacheType(target),
-                _ => false,
-            };
-        }
-
-        /// <summary>
-        /// Whether a weak name (<c>secret</c>) sits in an OAuth / credentials context: the target's
-        /// type, method or namespace, the containing member and type, sibling parameters and
-        /// sibling initializer members are searched for context words.
-        /// </summary>
-        private static bool HasOAuthContext(IOperation site, ISymbol? target, ISymbol? containing)
-        {
-            if (target is not null && (InPeddlerNamespace(target) || SymbolHasContext(target)))
-            {
-                return true;
-            }
-
-            if (containing is not null && SymbolHasContext(containing))
-            {
-                return true;
-            }
-
-            // Sibling members of an object initializer: new X { ClientId = …, Secret = … }.
-            IOperation? parent = site.Parent;
-            if (site is IArgumentOperation)
-            {
-                parent = null;
-            }
-
-            if (parent is IObjectOrCollectionInitializerOperation initializer)
-            {
-                foreach (IOperation member in initializer.Initializers)
-                {
-                    if (member is IAssignmentOperation { Target: IMemberReferenceOperation reference } && SecretNames.IsContextName(reference.Member.Name))
-                    {
-                        return true;
-                    }
-                }
-
-                if (initializer.Parent?.Type is ITypeSymbol created && SecretNames.IsContextName(created.Name))
-                {
-                    return true;
-                }
-            }
-
-            // Sibling elements of a tuple or arguments of a call: ("client_id", …), Add("client_id", …).
-            if (site is ITupleOperation tuple)
-            {
-                foreach (IOperation element in tuple.Elements)
-                {
-                    string? text = ConstantString(element);
-                    if (text is not null && IsKeyLike(text) && SecretNames.IsContextName(text))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// Whether the weak-named target belongs to a cache type (<c>MsalRefreshTokenCacheItem(…, secret, …)</c>,
-        /// <c>TokenCacheEntry.Secret</c>): there the secret is the cached token, not the client's secret.
-        /// </summary>
-        private static bool InCacheType(ISymbol? target) => TypeNameHasWord(target?.ContainingType, "cache", "cached");
-
-        /// <summary>Whether <paramref name="type"/> or a type that contains it has one of <paramref name="words"/> in its name.</summary>
-        private static bool TypeNameHasWord(INamedTypeSymbol? type, params string[] words)
-        {
-            for (; type is not null; type = type.ContainingType)
-            {
-                if (SecretNames.HasWord(type.Name, words))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool SymbolHasContext(ISymbol symbol)
-        {
-            for (ISymbol? s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
-            {
-                if (SecretNames.IsContextName(s.Name))
-                {
-                    return true;
-                }
-
-                if (s is IMethodSymbol method)
-                {
-                    foreach (IParameterSymbol p in method.Parameters)
-                    {
-                        if (SecretNames.IsContextName(p.Name))
-                        {
-                            return true;
-                        }
-                    }
-                }
-            }
-
-            for (INamespaceSymbol? ns = symbol.ContainingNamespace; ns is not null && !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
-            {
-                if (SecretNames.IsContextName(ns.Name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool InPeddlerNamespace(ISymbol symbol)
-        {
-            INamespaceSymbol? ns = symbol.ContainingNamespace;
-            while (ns is not null && !ns.IsGlobalNamespace && !ns.ContainingNamespace.IsGlobalNamespace)
-            {
-                ns = ns.ContainingNamespace;
-            }
-
-            return ns is not null && ns.Name == "Peddler";
+            return key is null || !IsKeyLike(key) ? null : NameSink(key, SinkKind.Key, options, site, null, containing);
         }
 
         /// <summary>Whether a key is a plain name (letters, digits, <c>_ - . : @ $</c>), not a pattern or a sentence.</summary>
@@ -709,7 +556,7 @@ public sealed partial class HardCodedSecretAnalyzer
             }
         }
 
-        private void Report(OperationAnalysisContext context, SyntaxNode node, string sink, bool replaceable)
+        private void Report(OperationAnalysisContext context, SyntaxNode node, Sink sink, bool replaceable)
         {
             if (!_reported.TryAdd((node.SyntaxTree, node.Span), 0))
             {
@@ -720,7 +567,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 DiagnosticDescriptors.HardCodedClientSecret,
                 node.GetLocation(),
                 replaceable ? Replaceable : ImmutableDictionary<string, string?>.Empty,
-                sink));
+                sink.Display));
         }
     }
 }

@@ -34,25 +34,20 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            if (!IsOutermostText(op))
+            if (!IsOutermostText(op) || !TryGetOptions(context, out SecretOptions options))
             {
                 return;
             }
 
             // string.Format / AppendFormat / string.Concat: the whole call is the text.
             IInvocationOperation? call = op.Parent is IArgumentOperation ? TextCall(op) : null;
-            string? template = call is not null ? CallTemplate(call) : literal ?? (MayHoldSecretWord(Unwrap(op), 0) ? Template(op) : null);
-            if (template is null || template.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+            string? template = call is not null ? CallTemplate(call) : literal ?? (MayMentionSink(Unwrap(op), options, 0) ? Template(op) : null);
+            if (template is null || !options.MayMentionSink(template))
             {
                 return;
             }
 
-            if (!TryGetOptions(context, out SecretOptions options))
-            {
-                return;
-            }
-
-            (string Key, string Value)? found = FindEmbeddedSecret(template, options);
+            (Sink Sink, string Value)? found = FindEmbeddedSecret(template, options);
             if (found is null)
             {
                 return;
@@ -77,7 +72,7 @@ public sealed partial class HardCodedSecretAnalyzer
                 }
             }
 
-            Report(context, node, "text field '" + found.Value.Key + "'", replaceable: false);
+            Report(context, node, found.Value.Sink, replaceable: false);
         }
 
         /// <summary>
@@ -210,11 +205,12 @@ public sealed partial class HardCodedSecretAnalyzer
         }
 
         /// <summary>
-        /// Whether the text <see cref="Template(IOperation)"/> would build has the word <c>secret</c>:
-        /// the same walk without building the string, so that the common interpolated string or
-        /// concatenation without it costs no allocation.
+        /// Whether the text <see cref="Template(IOperation)"/> would build may mention a sink name
+        /// (<see cref="SecretOptions.MayMentionSink"/> on each constant part): the same walk without
+        /// building the string, so that the common interpolated string or concatenation without one
+        /// costs no allocation.
         /// </summary>
-        private static bool MayHoldSecretWord(IOperation op, int depth)
+        private static bool MayMentionSink(IOperation op, SecretOptions options, int depth)
         {
             if (depth > 32)
             {
@@ -223,18 +219,18 @@ public sealed partial class HardCodedSecretAnalyzer
 
             if (op.ConstantValue.HasValue && op is not INameOfOperation)
             {
-                return op.ConstantValue.Value is string s && s.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
+                return op.ConstantValue.Value is string s && options.MayMentionSink(s);
             }
 
             switch (op)
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary when binary.Type?.SpecialType == SpecialType.System_String:
-                    return MayHoldSecretWord(Unwrap(binary.LeftOperand), depth + 1) || MayHoldSecretWord(Unwrap(binary.RightOperand), depth + 1);
+                    return MayMentionSink(Unwrap(binary.LeftOperand), options, depth + 1) || MayMentionSink(Unwrap(binary.RightOperand), options, depth + 1);
                 case IInterpolatedStringOperation interpolated:
                     foreach (IInterpolatedStringContentOperation part in interpolated.Parts)
                     {
                         if (part is IInterpolatedStringTextOperation text && text.Text.ConstantValue.Value is string value
-                            && value.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0)
+                            && options.MayMentionSink(value))
                         {
                             return true;
                         }
@@ -242,7 +238,7 @@ public sealed partial class HardCodedSecretAnalyzer
 
                     return false;
                 case IInvocationOperation { TargetMethod.Name: "EscapeDataString" or "UrlEncode" or "EscapeUriString", Arguments.Length: 1 } encode:
-                    return ConstantString(encode.Arguments[0].Value) is { } encoded && encoded.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0;
+                    return options.MayMentionSink(ConstantString(encode.Arguments[0].Value));
                 default:
                     return false;
             }
@@ -305,52 +301,59 @@ public sealed partial class HardCodedSecretAnalyzer
             }
         }
 
-        /// <summary>Returns the key of the first field in <paramref name="text"/> that holds a secret written in the text.</summary>
-        private static (string Key, string Value)? FindEmbeddedSecret(string text, SecretOptions options)
+        /// <summary>Returns the first field in <paramref name="text"/> that holds a secret written in the text, and the secret.</summary>
+        private static (Sink Sink, string Value)? FindEmbeddedSecret(string text, SecretOptions options)
         {
             bool oauthText = text.IndexOf("client_id", StringComparison.OrdinalIgnoreCase) >= 0
                 || text.IndexOf("clientid", StringComparison.OrdinalIgnoreCase) >= 0
                 || text.IndexOf("grant_type", StringComparison.OrdinalIgnoreCase) >= 0;
-            int from = 0;
-            while (from < text.Length)
+            for (int start = 0; start < text.Length; start++)
             {
-                int at = text.IndexOf("secret", from, StringComparison.OrdinalIgnoreCase);
-                if (at < 0)
-                {
-                    return null;
-                }
-
-                from = at + 6;
-
-                // The key around the word.
-                int start = at;
-                while (start > 0 && IsKeyChar(text[start - 1]))
-                {
-                    start--;
-                }
-
-                int end = at + 6;
-                while (end < text.Length && IsKeyChar(text[end]))
-                {
-                    end++;
-                }
-
-                string key = text.Substring(start, end - start);
-                SecretNameKind kind = SecretNames.Classify(key);
-                bool configured = options.AdditionalSinkNames.Count > 0 && options.AdditionalSinkNames.Contains(SecretNames.Normalize(key));
-                if (!configured && (kind == SecretNameKind.None || (kind == SecretNameKind.Weak && !oauthText)))
+                // Each key: a maximal run of key characters.
+                if (!SecretNames.IsKeyChar(text[start]) || (start > 0 && SecretNames.IsKeyChar(text[start - 1])))
                 {
                     continue;
                 }
 
-                string? value = ReadValue(text, start, end);
-                if (value is not null && IsEmbeddedSecret(value, options))
+                int end = start;
+                while (end < text.Length && SecretNames.IsKeyChar(text[end]))
                 {
-                    return (key, value);
+                    end++;
+                }
+
+                int keyStart = start;
+                string key = text.Substring(keyStart, end - keyStart);
+                start = end;
+                if (!options.MayNameSink(key))
+                {
+                    continue;
+                }
+
+                // A weak key counts when the text also has client_id or grant_type.
+                Sink? sink = Sink.Named(key, TextFieldKind(text, keyStart, end), options);
+                if (sink is null || (sink.IsWeak && !oauthText))
+                {
+                    continue;
+                }
+
+                string? value = ReadValue(text, keyStart, end);
+                if (value is not null && IsEmbeddedSecret(value, sink, options))
+                {
+                    return (sink, value);
                 }
             }
 
             return null;
+        }
+
+        /// <summary>Whether the key at <paramref name="keyStart"/> is an XML element, a JSON field (quoted) or a form field.</summary>
+        private static SinkKind TextFieldKind(string text, int keyStart, int keyEnd)
+        {
+            char before = keyStart > 0 ? text[keyStart - 1] : '\0';
+            char after = keyEnd < text.Length ? text[keyEnd] : '\0';
+            return before == '<' && after == '>' ? SinkKind.XmlElement
+                : before is '"' or '\'' && after == before ? SinkKind.JsonField
+                : SinkKind.FormField;
         }
 
         /// <summary>Reads the value after a key: <c>key=value</c>, <c>"key": "value"</c>, <c>&lt;key&gt;value&lt;/key&gt;</c>.</summary>
@@ -414,7 +417,7 @@ public sealed partial class HardCodedSecretAnalyzer
             return text.Substring(i, valueEnd - i);
         }
 
-        private static bool IsEmbeddedSecret(string value, SecretOptions options)
+        private static bool IsEmbeddedSecret(string value, Sink sink, SecretOptions options)
         {
             if (value.IndexOf(Hole) >= 0)
             {
@@ -430,10 +433,8 @@ public sealed partial class HardCodedSecretAnalyzer
                 }
             }
 
-            return SecretValues.IsSecret(value, options);
+            return IsReportable(value, sink, options, vaultNames: false);
         }
-
-        private static bool IsKeyChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
 
         private static bool IsValueDelimiter(char c) => c is '&' or ';' or ',' or '"' or '\'' or '`' or Hole || char.IsWhiteSpace(c);
     }

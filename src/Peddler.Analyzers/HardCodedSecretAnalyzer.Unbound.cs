@@ -61,29 +61,34 @@ public sealed partial class HardCodedSecretAnalyzer
                 return;
             }
 
-            if (method is "Add" or "TryAdd" && arguments.Arguments.Count == 2 && arguments.Arguments[0].NameColon is null && arguments.Arguments[1].NameColon is null)
+            if (!TryGetOptions(context, out SecretOptions options))
             {
-                // extensions.Add("client_secret", "…") on a dictionary whose type does not bind: Add(key, value) is a key/value API.
-                AnalyzeUnboundPair(context, model, arguments.Arguments[0], arguments.Arguments[1]);
                 return;
             }
 
-            string? setterSink = method is not null && arguments.Arguments.Count == 1 && arguments.Arguments[0].NameColon is null ? SetterSink(method) : null;
+            if (method is "Add" or "TryAdd" && arguments.Arguments.Count == 2 && arguments.Arguments[0].NameColon is null && arguments.Arguments[1].NameColon is null)
+            {
+                // extensions.Add("client_secret", "…") on a dictionary whose type does not bind: Add(key, value) is a key/value API.
+                AnalyzeUnboundPair(context, model, arguments.Arguments[0], arguments.Arguments[1], options);
+                return;
+            }
+
+            string? setterSink = method is not null && arguments.Arguments.Count == 1 && arguments.Arguments[0].NameColon is null ? SetterSink(method, options) : null;
             foreach (ArgumentSyntax argument in arguments.Arguments)
             {
                 string? name = argument.NameColon?.Name.Identifier.ValueText ?? setterSink;
-                if (name is null || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0)
+                if (name is null || !options.MayNameSink(name))
                 {
                     continue;
                 }
 
                 IOperation? value = model.GetOperation(argument.Expression, context.CancellationToken);
-                if (value is null || !MayCarryConstant(value) || !TryGetOptions(context, out SecretOptions options))
+                if (value is null || !MayCarryConstant(value))
                 {
                     continue;
                 }
 
-                string? sink = NameSink(name, options, context.Operation, null, context.ContainingSymbol);
+                Sink? sink = NameSink(name, SinkKind.UnboundArgument, options, context.Operation, null, context.ContainingSymbol);
                 if (sink is not null)
                 {
                     ReportValue(context, value, sink, options);
@@ -91,33 +96,33 @@ public sealed partial class HardCodedSecretAnalyzer
             }
         }
 
-        private void AnalyzeUnboundPair(OperationAnalysisContext context, SemanticModel model, ArgumentSyntax key, ArgumentSyntax value)
+        private void AnalyzeUnboundPair(OperationAnalysisContext context, SemanticModel model, ArgumentSyntax key, ArgumentSyntax value, SecretOptions options)
         {
             IOperation? keyOperation = model.GetOperation(key.Expression, context.CancellationToken);
             IOperation? valueOperation = model.GetOperation(value.Expression, context.CancellationToken);
             if (keyOperation is null || valueOperation is null || !MayCarryConstant(valueOperation)
-                || ConstantString(keyOperation) is not { } name || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) < 0
-                || !TryGetOptions(context, out SecretOptions options))
+                || !options.MayNameSink(ConstantString(keyOperation)))
             {
                 return;
             }
 
-            string? sink = KeySink(keyOperation, options, context.Operation, context.ContainingSymbol);
+            Sink? sink = KeySink(keyOperation, options, context.Operation, context.ContainingSymbol);
             if (sink is not null)
             {
                 ReportValue(context, valueOperation, sink, options);
             }
         }
 
-        /// <summary><c>ClientSecret</c> for <c>SetClientSecret</c>, <c>WithClientSecret</c>…: the strong secret name a setter is named for; otherwise <see langword="null"/>.</summary>
-        private static string? SetterSink(string method)
+        /// <summary><c>ClientSecret</c> for <c>SetClientSecret</c>, <c>WithClientSecret</c>…: the strong secret name (or configured name) a setter is named for; otherwise <see langword="null"/>.</summary>
+        private static string? SetterSink(string method, SecretOptions options)
         {
             foreach (string verb in SetterVerbs)
             {
                 if (method.Length > verb.Length && method.StartsWith(verb, StringComparison.Ordinal) && char.IsUpper(method[verb.Length]))
                 {
                     string rest = method.Substring(verb.Length);
-                    return rest.EndsWith("Secret", StringComparison.Ordinal) && SecretNames.Classify(rest) == SecretNameKind.Strong ? rest : null;
+                    bool named = rest.EndsWith("Secret", StringComparison.Ordinal) && SecretNames.Classify(rest) == SecretNameKind.Strong;
+                    return named || options.IsAdditionalSinkName(rest) ? rest : null;
                 }
             }
 

@@ -49,32 +49,37 @@ public sealed partial class HardCodedSecretAnalyzer
         }
 
         /// <summary>Reports every constant, non-placeholder string that <paramref name="value"/> can evaluate to.</summary>
-        private void ReportValue(OperationAnalysisContext context, IOperation value, string sink, SecretOptions options, bool replaceable = true)
+        private void ReportValue(OperationAnalysisContext context, IOperation value, Sink sink, SecretOptions options, bool replaceable = true)
         {
             var leaves = new List<Leaf>();
             CollectLeaves(value, leaves, 0);
 
             // A weak name ("Secret") is a client secret only in context, and only with a value that
             // looks like one: a word-shaped value there is a name or a label ("App-Default").
-            string sinkName = sink.Trim('\'');
-            bool known = sinkName.IndexOf('(') >= 0 || sinkName.IndexOf('.') >= 0;
-            bool weak = !known && SecretNames.Classify(sinkName) == SecretNameKind.Weak;
-
             // Members of a type that lists vault secrets (KeyVaultSecrets.DefaultAppSecret = "MSAL-App-Default")
             // hold the names of secrets in the vault: a word-shaped value there is a name, as for a weak name.
-            bool vaultNames = !known && NamesVaultSecrets(context.ContainingSymbol);
+            bool vaultNames = sink.Strength != SinkStrength.Known && NamesVaultSecrets(context.ContainingSymbol);
             foreach (Leaf leaf in leaves)
             {
-                if (SecretValues.IsSecret(leaf.Value, options)
-                    && !SecretValues.IsOwnName(leaf.Value, sinkName)
-                    && !((weak || vaultNames) && SecretValues.IsWordShaped(leaf.Value))
-                    && !(weak && SecretValues.IsEncodedJson(leaf.Value)))
+                if (IsReportable(leaf.Value, sink, options, vaultNames))
                 {
                     SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
                     Report(context, node, sink, replaceable);
                 }
             }
         }
+
+        /// <summary>
+        /// The value rules for a constant at <paramref name="sink"/>: a plausible secret
+        /// (<see cref="SecretValues.IsSecret"/>), not the sink's own name (<c>"secret": "secret"</c>);
+        /// under a weak name or in a vault listing not word-shaped (<c>App-Default</c>), and under a
+        /// weak name not an encoded JSON token.
+        /// </summary>
+        private static bool IsReportable(string value, Sink sink, SecretOptions options, bool vaultNames) =>
+            SecretValues.IsSecret(value, options)
+            && !SecretValues.IsOwnName(value, sink.Name)
+            && !((sink.IsWeak || vaultNames) && SecretValues.IsWordShaped(value))
+            && !(sink.IsWeak && SecretValues.IsEncodedJson(value));
 
         /// <summary>Whether <paramref name="containing"/> is, or is declared in, a type that lists vault secrets (<c>KeyVaultSecrets</c>).</summary>
         private static bool NamesVaultSecrets(ISymbol? containing) =>
@@ -116,7 +121,7 @@ public sealed partial class HardCodedSecretAnalyzer
             {
                 if (op.ConstantValue.Value is string constant && !IsDeclaredSecretReference(op) && !IsVaultSecretName(op, constant))
                 {
-                    leaves.Add(new Leaf(op.Syntax, constant));
+                    leaves.Add(new Leaf(ConstantDeclaration(op) ?? op.Syntax, constant));
                 }
 
                 return;
@@ -157,6 +162,27 @@ public sealed partial class HardCodedSecretAnalyzer
         }
 
         /// <summary>
+        /// The initializer of the <c>const</c> field or local <paramref name="op"/> refers to, when it is
+        /// declared in the same file: a constant is reported once, at its declaration, however many
+        /// sinks it reaches. <see langword="null"/> for other constants and for declarations elsewhere
+        /// (reported at the use, where the diagnostic can be shown).
+        /// </summary>
+        private static ExpressionSyntax? ConstantDeclaration(IOperation op)
+        {
+            ISymbol? symbol = op switch
+            {
+                IFieldReferenceOperation { Field.IsConst: true } field => field.Field,
+                ILocalReferenceOperation { Local.IsConst: true } local => local.Local,
+                _ => null,
+            };
+            return symbol is { DeclaringSyntaxReferences.Length: 1 }
+                && symbol.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
+                && value.SyntaxTree == op.Syntax.SyntaxTree
+                ? value
+                : null;
+        }
+
+        /// <summary>
         /// A constant of a vault listing (<c>GetAppConfigAsync(KeyVaultSecrets.AppS2S)</c>, where
         /// <c>AppS2S = "App-S2S-Config"</c>) is the name of a secret in the vault, not its value.
         /// </summary>
@@ -184,7 +210,8 @@ public sealed partial class HardCodedSecretAnalyzer
         /// <summary>
         /// A field written only by its initializer (readonly or private), a get-only
         /// auto-property with an initializer, or a property or parameterless method whose body is a
-        /// constant: the constant is reported at the use.
+        /// constant: the constant is reported at its declaration when that is in the same file
+        /// (once, however many sinks it reaches), otherwise at the use.
         /// </summary>
         private static void AddMemberInitializer(ISymbol member, IOperation reference, List<Leaf> leaves)
         {
@@ -211,7 +238,8 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             string? constant = null;
-            if (value.SyntaxTree == reference.Syntax.SyntaxTree && reference.SemanticModel is not null)
+            bool sameFile = value.SyntaxTree == reference.Syntax.SyntaxTree;
+            if (sameFile && reference.SemanticModel is not null)
             {
                 IOperation? op = reference.SemanticModel.GetOperation(value);
                 if (op is not null && Unwrap(op) is { ConstantValue.HasValue: true } c && c is not INameOfOperation)
@@ -226,7 +254,8 @@ public sealed partial class HardCodedSecretAnalyzer
 
             if (constant is not null)
             {
-                leaves.Add(new Leaf(reference.Syntax, constant));
+                // Reported once, at the declaration, when it is in the same file.
+                leaves.Add(new Leaf(sameFile ? value : reference.Syntax, constant));
             }
         }
 
@@ -300,7 +329,7 @@ public sealed partial class HardCodedSecretAnalyzer
             string secret = text.Substring(colon + 1);
             if (secret.IndexOf(Hole) < 0 && SecretValues.IsSecret(secret, options))
             {
-                Report(context, node, "Basic credentials", replaceable: false);
+                Report(context, node, new Sink("Basic credentials", SinkKind.BasicCredentials, SinkStrength.Known), replaceable: false);
             }
         }
 

@@ -11,12 +11,6 @@ namespace Peddler.Analyzers;
 /// </summary>
 internal sealed class KnownSecretSinks
 {
-    private static readonly string[] TestFrameworkAssemblies =
-    [
-        "xunit.core", "xunit.v3.core", "nunit.framework", "Microsoft.VisualStudio.TestPlatform.TestFramework",
-        "MSTest.TestFramework", "TUnit.Core", "Microsoft.Testing.Platform",
-    ];
-
     private readonly INamedTypeSymbol? _peddlerOptions;
     private readonly INamedTypeSymbol? _msalBuilder;
     private readonly INamedTypeSymbol? _azureClientSecretCredential;
@@ -66,23 +60,6 @@ internal sealed class KnownSecretSinks
         _networkCredential = compilation.GetTypeByMetadataName("System.Net.NetworkCredential");
     }
 
-    /// <summary>Whether the compilation is a test project (references a test framework).</summary>
-    public static bool ReferencesTestFramework(Compilation compilation)
-    {
-        foreach (AssemblyIdentity identity in compilation.ReferencedAssemblyNames)
-        {
-            foreach (string name in TestFrameworkAssemblies)
-            {
-                if (string.Equals(identity.Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Whether <paramref name="parameter"/> is the <c>value</c> of an IdentityServer / Duende <c>Secret</c> constructor.</summary>
     public bool IsServerSecretValue(IParameterSymbol parameter) =>
         _serverSecrets.Count > 0 && parameter.Name == "value" && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
@@ -104,8 +81,8 @@ internal sealed class KnownSecretSinks
         return false;
     }
 
-    /// <summary>Returns a display name when <paramref name="property"/> is a known secret property.</summary>
-    public string? SecretProperty(IPropertySymbol property)
+    /// <summary>Returns the sink when <paramref name="property"/> is a known secret property.</summary>
+    public Sink? SecretProperty(IPropertySymbol property)
     {
         INamedTypeSymbol? type = property.ContainingType;
         if (type is null)
@@ -115,7 +92,7 @@ internal sealed class KnownSecretSinks
 
         if (property.Name == "Value" && IsServerSecret(type))
         {
-            return type.Name + ".Value";
+            return Sink.Known(type.Name + ".Value");
         }
 
         if (property.Name != "ClientSecret")
@@ -125,7 +102,7 @@ internal sealed class KnownSecretSinks
 
         if (_peddlerOptions is not null && SymbolEqualityComparer.Default.Equals(type, _peddlerOptions))
         {
-            return "PeddlerClientOptions.ClientSecret";
+            return Sink.Known("PeddlerClientOptions.ClientSecret");
         }
 
         foreach (INamedTypeSymbol request in _protocolRequests)
@@ -134,7 +111,7 @@ internal sealed class KnownSecretSinks
             {
                 if (SymbolEqualityComparer.Default.Equals(t, request))
                 {
-                    return type.Name + ".ClientSecret";
+                    return Sink.Known(type.Name + ".ClientSecret");
                 }
             }
         }
@@ -142,8 +119,8 @@ internal sealed class KnownSecretSinks
         return null;
     }
 
-    /// <summary>Returns a display name when <paramref name="parameter"/> of <paramref name="method"/> is a known secret parameter.</summary>
-    public string? SecretParameter(IMethodSymbol method, IParameterSymbol parameter)
+    /// <summary>Returns the sink when <paramref name="parameter"/> of <paramref name="method"/> is a known secret parameter.</summary>
+    public Sink? SecretParameter(IMethodSymbol method, IParameterSymbol parameter)
     {
         INamedTypeSymbol? type = method.ContainingType;
         if (type is null)
@@ -153,25 +130,25 @@ internal sealed class KnownSecretSinks
 
         if (IsServerSecretValue(parameter))
         {
-            return type.Name + "(value)";
+            return Sink.Known(type.Name + "(value)");
         }
 
         if (_msalBuilder is not null && method.Name == "WithClientSecret" && IsOrDerives(type, _msalBuilder))
         {
-            return "ConfidentialClientApplicationBuilder.WithClientSecret";
+            return Sink.Known("ConfidentialClientApplicationBuilder.WithClientSecret");
         }
 
         if (_azureClientSecretCredential is not null && method.MethodKind == MethodKind.Constructor
             && parameter.Name == "clientSecret" && SymbolEqualityComparer.Default.Equals(type, _azureClientSecretCredential))
         {
-            return "ClientSecretCredential(clientSecret)";
+            return Sink.Known("ClientSecretCredential(clientSecret)");
         }
 
         if (parameter.Name == "password" && _networkCredential is not null && method.MethodKind == MethodKind.Constructor
             && SymbolEqualityComparer.Default.Equals(type, _networkCredential))
         {
             // new NetworkCredential(clientId, clientSecret) for Basic client authentication.
-            return "NetworkCredential(password)";
+            return Sink.Known("NetworkCredential(password)");
         }
 
         if (parameter.Name == "password" && _protocolRequests.Count > 0)
@@ -179,7 +156,7 @@ internal sealed class KnownSecretSinks
             string ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
             if (ns == "Duende.IdentityModel.Client" || ns == "IdentityModel.Client" || ns == "Duende.IdentityModel" || ns == "IdentityModel")
             {
-                return type.Name + "." + method.Name + "(password)";
+                return Sink.Known(type.Name + "." + method.Name + "(password)");
             }
         }
 

@@ -23,6 +23,9 @@ internal enum SecretNameKind
 /// </summary>
 internal static class SecretNames
 {
+    /// <summary>The word every built-in sink name has (<c>clientSecret</c>, <c>client_secret</c>, <c>Secret</c>).</summary>
+    public const string Word = "secret";
+
     /// <summary>Words that make <c>…Secret</c> a client secret on their own.</summary>
     private static readonly HashSet<string> Qualifiers = new(StringComparer.Ordinal)
     {
@@ -58,6 +61,144 @@ internal static class SecretNames
         "credential", "credentials", "creds", "cred", "token", "tokens", "peddler", "identity", "idp", "oidc", "openid",
         "sso", "confidential", "tenant", "grant", "msal", "entra", "aad", "carrier", "login", "signin",
     };
+
+    /// <summary>Words that say client authentication on their own (<c>OAuthSettings</c>, <c>ClientRegistration</c>, <c>CredentialsProvider</c>).</summary>
+    private static readonly HashSet<string> ClientAuthWords = new(StringComparer.Ordinal)
+    {
+        "client", "clients", "oauth", "oauth2", "oidc", "openid", "msal", "peddler", "carrier", "confidential",
+        "grant", "credential", "credentials", "creds", "cred",
+    };
+
+    /// <summary>Words before <c>client</c> that make it a client of something else (<c>HttpClient</c>, <c>SecretClient</c>).</summary>
+    private static readonly HashSet<string> OtherClients = new(StringComparer.Ordinal)
+    {
+        "http", "web", "rest", "grpc", "secret", "blob", "queue", "table", "storage", "sql", "redis", "mail", "smtp",
+        "ftp", "tcp", "udp", "socket", "signal", "hub", "cosmos", "document", "search", "kv", "vault", "keyvault",
+    };
+
+    /// <summary>Words next to <c>token</c> that make it the OAuth token exchange (<c>TokenRequest</c>, <c>TokenEndpoint</c>, <c>AcquireToken</c>).</summary>
+    private static readonly HashSet<string> TokenExchangeWords = new(StringComparer.Ordinal)
+    {
+        "request", "requests", "endpoint", "url", "uri", "address", "acquire", "acquisition", "exchange", "get", "fetch", "client",
+        "service", "services", "manager",
+    };
+
+    /// <summary>Words of a method name that say it authenticates (<c>Authenticate(id, secret)</c>, <c>LoginAsync</c>): context for its parameters and body, not for a type or namespace.</summary>
+    private static readonly HashSet<string> AuthenticationVerbs = new(StringComparer.Ordinal)
+    {
+        "authenticate", "authentication", "auth", "authorize", "login", "logon", "signin",
+    };
+
+    /// <summary>
+    /// Normalised names that, beside a weak name, show a client authentication: the client's id, the
+    /// grant, the token endpoint, the scopes (<c>client_id</c>, <c>ClientId</c>, <c>grant_type</c>).
+    /// </summary>
+    private static readonly HashSet<string> ClientAuthNeighbours = new(StringComparer.Ordinal)
+    {
+        "clientid", "clientids", "appid", "applicationid", "consumerkey", "granttype", "grant", "tokenendpoint", "tokenurl",
+        "tokenuri", "tokenaddress", "authority", "scope", "scopes", "clientcredentials", "redirecturi", "audience",
+    };
+
+    /// <summary>Words of names that say the secret is of another kind: a signing key, an admin's password, a webhook's secret.</summary>
+    private static readonly HashSet<string> OtherSecretUses = new(StringComparer.Ordinal)
+    {
+        "hmac", "signing", "signature", "signer", "webhook", "webhooks", "hook", "jwt", "jws", "jwe", "hash", "hasher",
+        "encrypt", "encryption", "encryptor", "decrypt", "cipher", "admin", "administrator", "password", "cookie", "csrf",
+        "antiforgery", "totp", "otp", "mfa", "session",
+    };
+
+    /// <summary>
+    /// Whether a type, member or namespace name says OAuth client authentication: one of
+    /// <c>client</c> (not <c>HttpClient</c>, <c>SecretClient</c>), <c>oauth</c>, <c>oidc</c>, <c>openid</c>,
+    /// <c>msal</c>, <c>credentials</c>, <c>grant</c>, <c>confidential</c>, <c>peddler</c>, <c>carrier</c>, or
+    /// <c>token</c> in the token exchange (<c>TokenRequest</c>, <c>TokenEndpoint</c>, <c>GetTokenAsync</c>).
+    /// Broad words alone (<c>auth</c>, <c>identity</c>, <c>login</c>, a bare <c>token</c>) are not enough.
+    /// </summary>
+    public static bool IsClientAuthName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        List<string> words = SplitWords(name!);
+        for (int i = 0; i < words.Count; i++)
+        {
+            string w = words[i];
+            string previous = i > 0 ? words[i - 1] : string.Empty;
+            string next = i + 1 < words.Count ? words[i + 1] : string.Empty;
+            if (w is "client" or "clients")
+            {
+                if (!OtherClients.Contains(previous))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (w is "token" or "tokens")
+            {
+                if (previous != "cancellation" && (TokenExchangeWords.Contains(previous) || TokenExchangeWords.Contains(next)))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (ClientAuthWords.Contains(w)
+                || (w.Length > 6 && (w.Contains("oauth") || w.Contains("credential") || w.Contains("peddler"))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a method name says the method authenticates: <c>Authenticate</c>, <c>LoginAsync</c>, <c>SignIn</c>, <c>GetAuthHeader</c>.</summary>
+    public static bool IsAuthenticationMethodName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        List<string> words = SplitWords(name!);
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (AuthenticationVerbs.Contains(words[i]) || (words[i] is "sign" or "log" && i + 1 < words.Count && words[i + 1] is "in" or "on"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a name beside a weak name shows a client authentication (<c>ClientId</c>, <c>client_id</c>, <c>grant_type</c>, <c>TokenEndpoint</c>, <c>Scopes</c>).</summary>
+    public static bool IsClientAuthNeighbour(string? name) =>
+        !string.IsNullOrEmpty(name) && ClientAuthNeighbours.Contains(Normalize(name!));
+
+    /// <summary>Whether a name says its secret is of another kind: <c>HmacSigner</c>, <c>ComputeSignature</c>, <c>AdminUser</c>, <c>WebhookOptions</c>.</summary>
+    public static bool IsOtherSecretUse(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        foreach (string word in SplitWords(name!))
+        {
+            if (OtherSecretUses.Contains(word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether <paramref name="name"/> has one of <paramref name="words"/> as a word (<c>MsalRefreshTokenCacheItem</c> has <c>cache</c>).</summary>
     public static bool HasWord(string name, params string[] words)
@@ -128,6 +269,9 @@ internal static class SecretNames
 
         return words;
     }
+
+    /// <summary>Whether <paramref name="c"/> can be part of a key written in text (<c>client_secret</c>, <c>Peddler.ClientSecret</c>, <c>client-secret</c>).</summary>
+    public static bool IsKeyChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
 
     /// <summary>Normalises a name for comparisons with configured names: lower case, letters and digits only, without the <c>m_</c> / <c>s_</c> / <c>_</c> field prefixes.</summary>
     public static string Normalize(string name)

@@ -22,9 +22,6 @@ internal sealed class SecretOptions
     /// <summary><c>true</c> to analyse test projects too (default <c>false</c>).</summary>
     public const string AnalyzeTestProjectsKey = "peddler.PDL001.analyze_test_projects";
 
-    /// <summary>The MSBuild property that marks test projects, made visible by the package's build props.</summary>
-    public const string IsTestProjectKey = "build_property.IsTestProject";
-
     /// <summary>The defaults.</summary>
     public static readonly SecretOptions Default = new(new HashSet<string>(StringComparer.Ordinal), [], analyzeTestProjects: false);
 
@@ -46,6 +43,64 @@ internal sealed class SecretOptions
     /// <summary>Whether test projects are analysed.</summary>
     public bool AnalyzeTestProjects { get; }
 
+    /// <summary>
+    /// The one cheap pre-check of PDL001, run before any word rule: whether <paramref name="name"/>
+    /// can name a sink at all — it has the word <c>secret</c> (the built-in names, see
+    /// <see cref="SecretNames.Classify"/>) or it is a configured name. Every name and key (a property,
+    /// a parameter, a tuple element, a dictionary key, a form or JSON key) passes here first.
+    /// </summary>
+    public bool MayNameSink(string? name) =>
+        name is not null && (name.IndexOf(SecretNames.Word, StringComparison.OrdinalIgnoreCase) >= 0 || IsAdditionalSinkName(name));
+
+    /// <summary>
+    /// The pre-check of <see cref="MayNameSink"/> for text (a form body, a query string, JSON): whether
+    /// one of its keys (a run of letters, digits, <c>_ - .</c>) may name a sink.
+    /// </summary>
+    public bool MayMentionSink(string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (text.IndexOf(SecretNames.Word, StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            return true;
+        }
+
+        if (AdditionalSinkNames.Count == 0)
+        {
+            return false;
+        }
+
+        for (int start = 0; start < text.Length; start++)
+        {
+            if (!SecretNames.IsKeyChar(text[start]) || (start > 0 && SecretNames.IsKeyChar(text[start - 1])))
+            {
+                continue;
+            }
+
+            int end = start;
+            while (end < text.Length && SecretNames.IsKeyChar(text[end]))
+            {
+                end++;
+            }
+
+            if (IsAdditionalSinkName(text.Substring(start, end - start)))
+            {
+                return true;
+            }
+
+            start = end;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one of the configured sink names (after normalisation).</summary>
+    public bool IsAdditionalSinkName(string name) =>
+        AdditionalSinkNames.Count > 0 && AdditionalSinkNames.Contains(SecretNames.Normalize(name));
+
     /// <summary>Reads the options that apply to <paramref name="tree"/>.</summary>
     public static SecretOptions For(AnalyzerOptions options, SyntaxTree tree) =>
         For(options.AnalyzerConfigOptionsProvider, options.AnalyzerConfigOptionsProvider.GetOptions(tree));
@@ -54,11 +109,8 @@ internal sealed class SecretOptions
     public static SecretOptions For(AnalyzerOptions options, AdditionalText file) =>
         For(options.AnalyzerConfigOptionsProvider, options.AnalyzerConfigOptionsProvider.GetOptions(file));
 
-    /// <summary>Whether the compilation is a test project that PDL001 / PDL017 skip by default.</summary>
-    public static bool IsTestProject(AnalyzerOptions options, Compilation compilation) =>
-        (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(IsTestProjectKey, out string? isTest)
-            && string.Equals(isTest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-        || KnownSecretSinks.ReferencesTestFramework(compilation);
+    /// <summary>Whether the compilation is a test project that PDL001 / PDL017 skip by default (see <see cref="TestProjects"/>).</summary>
+    public static bool IsTestProject(AnalyzerOptions options, Compilation compilation) => TestProjects.IsTestProject(options, compilation);
 
     private static SecretOptions For(AnalyzerConfigOptionsProvider provider, AnalyzerConfigOptions treeOptions)
     {

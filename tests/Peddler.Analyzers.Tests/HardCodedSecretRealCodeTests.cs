@@ -187,7 +187,7 @@ public class HardCodedSecretRealCodeTests
     /// <summary>The causes above are narrow: the same sinks with a secret-shaped value, or outside a cache or vault type, are still reported.</summary>
     public static TheoryData<string, string> StillReported => new()
     {
-        { "secret-shaped constant of a vault type at a use", Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = {|PDL001:KeyVault.Fallback|} };""", """    static class KeyVault { public const string Fallback = "q8Zr2LmT0vXk5NwP"; }""") },
+        { "secret-shaped constant of a vault type reaching a sink", Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = KeyVault.Fallback };""", """    static class KeyVault { public const string Fallback = {|PDL001:"q8Zr2LmT0vXk5NwP"|}; }""") },
         { "encoded JSON under a strong name", Sources.InMethod("""var o = new PeddlerClientOptions { ClientSecret = {|PDL001:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"|} };""") },
         { "secret-shaped value in a vault type", Sources.InClass("""    public static class KeyVaultSecrets { public const string DefaultAppSecret = {|PDL001:"q8Zr2LmT0vXk5NwP"|}; }""") },
         { "weak name in a token request", Sources.InMethod("""var r = new TokenRequest { ClientId = "c", Secret = {|PDL001:"Zk9QmpR8x"|} };""", """    sealed class TokenRequest { public string? ClientId { get; set; } public string? Secret { get; set; } }""") },
