@@ -418,6 +418,10 @@ internal sealed class RedisTokenCache : PeddlerSharedTokenCache
     }
 
     /// <inheritdoc />
+    /// <remarks>False from a failed Redis command until a whole exchange succeeds again (the outage the log reports once).</remarks>
+    public override bool IsAvailable => Volatile.Read(ref _unavailable) == 0;
+
+    /// <inheritdoc />
     public override IDisposable? Subscribe(string clientName, Action<string> tokenInvalidated)
     {
         ArgumentNullException.ThrowIfNull(clientName);
