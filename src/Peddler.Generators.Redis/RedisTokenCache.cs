@@ -15,7 +15,9 @@ namespace Peddler.Redis;
 /// <summary>
 /// A client's fleet-wide token cache: encrypted entries in an <see cref="IDistributedCache"/>, one
 /// token request per fleet through a Redis lock (SET NX PX, released and extended by owner-checked
-/// Lua scripts), invalidations over Redis pub/sub. Every Redis failure falls back to the token
+/// Lua scripts), invalidations over Redis pub/sub. With entries in the same Redis (the default), a
+/// cold carrier costs two round trips: one script reads the entry or else takes the lock, one
+/// writes the entry with its TTL and releases the lock. Every Redis failure falls back to the token
 /// endpoint within <see cref="PeddlerRedisTokenCacheOptions.OperationTimeout"/>s.
 /// </summary>
 internal sealed class RedisTokenCache : PeddlerSharedTokenCache

@@ -200,6 +200,27 @@ public sealed class FoldedProtocolTests
         Assert.Equal(1, fleet.Logs.Count("FleetLockAcquired"));
     }
 
+    [Fact]
+    public async Task A_flushed_script_cache_is_reloaded_without_a_failure()
+    {
+        // The scripts go by their SHA (EVALSHA); after SCRIPT FLUSH (or a server restart behind a
+        // proxy) the server answers NOSCRIPT, and the client sends the script again.
+        await using CacheServer cache = await CacheServer.StartSharedAsync();
+        await using Fleet fleet = await Fleet.StartAsync(cache);
+        fleet.Server.AddCarriers(Fleet.ClientId, ["950001"]);
+        FleetTokens a = fleet.AddInstance();
+        await a.GetTokenAsync();
+        await using (IConnectionMultiplexer redis = await RedisInspector.ConnectAsync(cache))
+        {
+            await redis.GetServer(redis.GetEndPoints()[0]).ScriptFlushAsync();
+        }
+
+        PeddlerAccessToken written = await a.GetCarrierTokenAsync("950001");
+        Assert.Equal(written.AccessToken, (await fleet.AddInstance().GetCarrierTokenAsync("950001")).AccessToken);
+        Assert.Equal(2, fleet.Server.TokenRequestCount);
+        Assert.Equal(0, fleet.Logs.Count("SharedCacheUnavailable"));
+    }
+
     private static async Task<HashSet<string>> EntryKeysAsync(Fleet fleet, CacheServer cache) =>
         (await RedisInspector.DumpAsync(cache)).Select(e => e.Key).Where(k => k.StartsWith(fleet.KeyPrefix + "token:", StringComparison.Ordinal)).ToHashSet();
 
