@@ -26,7 +26,7 @@ internal sealed class CacheServer : IDisposable
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        _garnet = new GarnetServer(["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua"]);
+        _garnet = new GarnetServer(["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua", "--lua-transaction-mode"]);
         _garnet.Start();
         Configuration = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
     }

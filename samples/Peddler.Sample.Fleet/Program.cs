@@ -189,7 +189,7 @@ static async Task<int> RunWorkerAsync(string name, string redis, Uri endpoint, s
 
 static int RunGarnet(int port)
 {
-    using var garnet = new Garnet.GarnetServer(["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua"]);
+    using var garnet = new Garnet.GarnetServer(["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua", "--lua-transaction-mode"]);
     garnet.Start();
     Thread.Sleep(Timeout.Infinite);
     return 0;

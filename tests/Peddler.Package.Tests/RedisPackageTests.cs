@@ -107,7 +107,7 @@ public sealed class RedisPackageTests(RedisPackageFixture fixture) : IClassFixtu
                     Console.WriteLine($"down {server.TokenRequestCount}");
             #if NET10_0
                     int port = FreePort();
-                    using var garnet = new Garnet.GarnetServer(["--port", port.ToString(), "--bind", "127.0.0.1", "--lua"]);
+                    using var garnet = new Garnet.GarnetServer(["--port", port.ToString(), "--bind", "127.0.0.1", "--lua", "--lua-transaction-mode"]);
                     garnet.Start();
                     string redis = "127.0.0.1:" + port;
                     string first = (await Instance(server, redis).GetTokenAsync()).Fingerprint;

@@ -85,7 +85,7 @@ internal sealed class CacheServer : IAsyncDisposable
     {
         if (ExternalRedis is null)
         {
-            _garnet = new GarnetServer(["--port", _port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua"]);
+            _garnet = new GarnetServer(["--port", _port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua", "--lua-transaction-mode"]);
             _garnet.Start();
         }
         else
