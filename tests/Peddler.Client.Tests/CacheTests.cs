@@ -56,7 +56,7 @@ public class CacheTests
         Assert.Equal(1, env.Server.TokenRequestCount);
 
         time.Advance(TimeSpan.FromMilliseconds(2));
-        Task renewed = provider.WhenCacheChanges();
+        Task renewed = provider.Cache.WhenCacheChanges();
         Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
         Clients.WithoutWaiting(tokens.GetTokenAsync());
         await renewed.WaitAsync(Clients.Patience);
@@ -79,7 +79,7 @@ public class CacheTests
         Assert.Equal(1, env.Server.TokenRequestCount);
 
         time.Advance(TimeSpan.FromSeconds(2));
-        Task renewed = provider.WhenCacheChanges();
+        Task renewed = provider.Cache.WhenCacheChanges();
         Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
         await renewed.WaitAsync(Clients.Patience);
         Assert.NotSame(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
@@ -100,7 +100,7 @@ public class CacheTests
         Assert.Same(first, await tokens.GetTokenAsync());
         Assert.Equal(1, env.Server.TokenRequestCount);
         time.Advance(TimeSpan.FromMinutes(2));
-        Task renewed = provider.WhenCacheChanges();
+        Task renewed = provider.Cache.WhenCacheChanges();
         Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
         await renewed.WaitAsync(Clients.Patience);
         Assert.NotSame(first, await tokens.GetTokenAsync());

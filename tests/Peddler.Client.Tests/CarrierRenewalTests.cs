@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Peddler.Diagnostics;
 using Peddler.Hosting;
+using Peddler.Core;
 using Xunit;
 
 namespace Peddler.Client.Tests;
@@ -54,7 +55,7 @@ public class CarrierRenewalTests
         }
     }
 
-    private static PeddlerTokenProvider Carrier(PeddlerTokenProvider provider, string carrierId) => (PeddlerTokenProvider)provider.ForCarrier(carrierId);
+    private static CarrierClient Carrier(PeddlerTokenProvider provider, string carrierId) => (CarrierClient)provider.ForCarrier(carrierId);
 
     [Fact]
     public async Task A_thousand_carriers_in_use_renew_in_the_background_spread_over_the_window_idle_ones_do_not_and_no_caller_waits()
@@ -157,7 +158,7 @@ public class CarrierRenewalTests
         await failures.WaitForAsync(carriers.Length, Patience);
         Assert.Equal(120, env.Server.TokenRequestCount);
         Assert.All(carriers, id => Assert.Same(second[id], Carrier(provider, id).Current!.Token));
-        Assert.All(carriers, id => Assert.True(Carrier(provider, id).RenewalNotBefore > time.GetTimestamp(), $"carrier {id} has no back-off"));
+        Assert.All(carriers, id => Assert.True(Carrier(provider, id).Failures.RenewalNotBefore > time.GetTimestamp(), $"carrier {id} has no back-off"));
 
         // Past the loop's shortest wait (1 s), not past the back-off: a renewal now would ignore it.
         time.Advance(TimeSpan.FromSeconds(5));
@@ -191,7 +192,7 @@ public class CarrierRenewalTests
         }
     }
 
-    private static async Task WhenRenewedAsync(PeddlerTokenProvider carrier, PeddlerAccessToken replaced)
+    private static async Task WhenRenewedAsync(CarrierClient carrier, PeddlerAccessToken replaced)
     {
         while (true)
         {

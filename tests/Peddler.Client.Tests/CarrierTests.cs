@@ -80,9 +80,10 @@ public class CarrierTests
         InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => fixedCarrier.ForCarrier("900002"));
         Assert.Contains("fix the carrier", refused.Message, StringComparison.Ordinal);
 
-        var carrier = (PeddlerTokenProvider)provider.ForCarrier("900001");
-        Assert.Throws<InvalidOperationException>(() => carrier.ForCarrier("900002"));
-        Assert.Throws<InvalidOperationException>(() => carrier.UpdateOptions(env.Options()));
+        // A carrier's client is a token client only: it follows the client's options and cannot make carriers of its own.
+        IPeddlerTokenClient carrier = provider.ForCarrier("900001");
+        Assert.IsNotType<PeddlerTokenProvider>(carrier);
+        Assert.Same(carrier, provider.ForCarrier("900001"));
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public class CarrierTests
         Assert.Equal(1000, env.Server.TokenRequestCount);
         Assert.All(results, r => Assert.Equal("DEFAULT authenticated " + r.Carrier, r.Token.Scope));
         Assert.Equal(1000, results.Select(r => r.Token.AccessToken).Distinct().Count());
-        Assert.Equal(1000, provider.CarrierCount);
+        Assert.Equal(1000, provider.Carriers!.Count);
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public class CarrierTests
 
         // Capacity 1: a second carrier evicts the first.
         await provider.ForCarrier("900002").GetTokenAsync();
-        Assert.Equal(1, provider.CarrierCount);
+        Assert.Equal(1, provider.Carriers!.Count);
         Assert.NotSame(held, provider.ForCarrier("900001"));
 
         // The holder still has its token, and can still get new ones.
@@ -148,7 +149,7 @@ public class CarrierTests
         time.Advance(TimeSpan.FromMinutes(2));
         provider.ForCarrier("900002");
 
-        Assert.Equal(1, provider.CarrierCount);
+        Assert.Equal(1, provider.Carriers!.Count);
         Assert.Same(first, Clients.WithoutWaiting(held.GetTokenAsync()));
         Assert.NotSame(held, provider.ForCarrier("900001"));
         Assert.Equal(1, env.Server.TokenRequestCount);
@@ -242,7 +243,7 @@ public class CarrierTests
 
         done.Cancel();
         await Task.WhenAll(readers);
-        Assert.True(provider.CarrierCount <= 1500, $"{provider.CarrierCount} carriers kept");
+        Assert.True(provider.Carriers!.Count <= 1500, $"{provider.Carriers!.Count} carriers kept");
         Assert.True(reads > 0);
     }
 
@@ -264,7 +265,7 @@ public class CarrierTests
 
         provider.ForCarrier("900002");
         Assert.Same(held, provider.ForCarrier("900001"));
-        Assert.Equal(2, provider.CarrierCount);
+        Assert.Equal(2, provider.Carriers!.Count);
 
         // Unused for over a minute: evicted on the next lookup.
         time.Advance(TimeSpan.FromSeconds(61));

@@ -43,4 +43,27 @@ internal static class Clients
 
         return call.Result;
     }
+
+    /// <summary>
+    /// Waits (on the real clock, bounded by <see cref="Patience"/>) until no acquisition is in flight:
+    /// a renewal nobody waits for has finished and what it did is recorded (its failure is recorded
+    /// before its task completes). Read through the health snapshot, as a probe would.
+    /// </summary>
+    public static async Task SettledAsync(PeddlerTokenProvider provider)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (provider.Cache.Health().Acquiring)
+        {
+            if (waited.Elapsed > Patience)
+            {
+                throw new TimeoutException("An acquisition is still in flight.");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>When the refusal in force ends (through the health snapshot), or <see langword="null"/>.</summary>
+    public static DateTimeOffset? RefusedUntil(PeddlerTokenProvider provider, TimeProvider time) =>
+        provider.Cache.Health() is { Refusal: not null } health ? time.GetUtcNow() + health.RefusedFor : null;
 }

@@ -44,7 +44,7 @@ public class RefreshWindowTests
             Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
         }
 
-        await provider.Settled().WaitAsync(Clients.Patience);
+        await Clients.SettledAsync(provider);
         Assert.Equal(2, env.Server.TokenRequestCount);
 
         // The renewal failed; calls go on being served, and within its backoff nobody asks again.
@@ -61,7 +61,7 @@ public class RefreshWindowTests
             served += TimeSpan.FromSeconds(5);
             steps++;
             Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
-            await provider.Settled().WaitAsync(Clients.Patience);
+            await Clients.SettledAsync(provider);
         }
 
         // The backoff (0.5 to 1 s here) is shorter than a step: each step retried the renewal once.
@@ -71,7 +71,7 @@ public class RefreshWindowTests
         time.Advance(first.ExpiresAt - TimeSpan.FromSeconds(4) - time.GetUtcNow());
         var ex = await Assert.ThrowsAsync<PeddlerException>(async () => await tokens.GetTokenAsync());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
-        Assert.NotNull(provider.Current);
+        Assert.NotNull(provider.Cache.Current);
     }
 
     [Fact]
@@ -85,17 +85,17 @@ public class RefreshWindowTests
         time.Advance(Lifetime - Margin);
         Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
 
-        await provider.Settled().WaitAsync(Clients.Patience);
+        await Clients.SettledAsync(provider);
 
         // The backoff after each failure is under a second: a caller a second later retries.
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
-        await provider.Settled().WaitAsync(Clients.Patience);
+        await Clients.SettledAsync(provider);
         Assert.Equal(3, env.Server.TokenRequestCount);
 
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Same(first, Clients.WithoutWaiting(tokens.GetTokenAsync()));
-        await provider.Settled().WaitAsync(Clients.Patience);
+        await Clients.SettledAsync(provider);
         PeddlerAccessToken renewed = Clients.WithoutWaiting(tokens.GetTokenAsync());
 
         Assert.NotNull(renewed);
@@ -113,7 +113,7 @@ public class RefreshWindowTests
         env.Server.Faults.Enqueue(PeddlerFault.Delay(TimeSpan.FromSeconds(1)));
 
         time.Advance(Lifetime - Margin);
-        Task changed = provider.WhenCacheChanges();
+        Task changed = provider.Cache.WhenCacheChanges();
         Task<PeddlerAccessToken>[] callers = new Task<PeddlerAccessToken>[1000];
         for (int i = 0; i < callers.Length; i++)
         {

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Peddler.Testing;
+using Peddler.Core;
 using Xunit;
 
 namespace Peddler.Client.Tests;
@@ -53,11 +54,11 @@ public class RefusalTests
     [Fact]
     public async Task The_window_grows_from_seconds_to_minutes()
     {
-        Assert.Equal(TimeSpan.FromSeconds(5), PeddlerTokenProvider.RefusalWindow(1));
-        Assert.Equal(TimeSpan.FromSeconds(10), PeddlerTokenProvider.RefusalWindow(2));
-        Assert.Equal(TimeSpan.FromSeconds(160), PeddlerTokenProvider.RefusalWindow(6));
-        Assert.Equal(TimeSpan.FromMinutes(5), PeddlerTokenProvider.RefusalWindow(7));
-        Assert.Equal(TimeSpan.FromMinutes(5), PeddlerTokenProvider.RefusalWindow(int.MaxValue));
+        Assert.Equal(TimeSpan.FromSeconds(5), Backoff.RefusalWindow(1));
+        Assert.Equal(TimeSpan.FromSeconds(10), Backoff.RefusalWindow(2));
+        Assert.Equal(TimeSpan.FromSeconds(160), Backoff.RefusalWindow(6));
+        Assert.Equal(TimeSpan.FromMinutes(5), Backoff.RefusalWindow(7));
+        Assert.Equal(TimeSpan.FromMinutes(5), Backoff.RefusalWindow(int.MaxValue));
 
         // And over real HTTP: within each window no request, at its end exactly one.
         (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, CarrierTokens tokens, _) = await StartAsync();
@@ -67,8 +68,8 @@ public class RefusalTests
         {
             await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
             Assert.Equal(++expected, env.Server.TokenRequestCount);
-            TimeSpan window = PeddlerTokenProvider.RefusalWindow(refusal);
-            Assert.Equal(time.GetUtcNow() + window, provider.RefusedUntil);
+            TimeSpan window = Backoff.RefusalWindow(refusal);
+            Assert.Equal(time.GetUtcNow() + window, Clients.RefusedUntil(provider, time));
             time.Advance(window - TimeSpan.FromMilliseconds(1));
             await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
             Assert.Equal(expected, env.Server.TokenRequestCount);
@@ -89,7 +90,7 @@ public class RefusalTests
         // The secret is fixed on the server's side (rotated to what the client sends), then reset.
         env.Server.AddClient(Fake.ClientId, WrongSecret, Fake.Carrier);
         provider.ResetRefusal();
-        Assert.Null(provider.RefusedUntil);
+        Assert.Null(Clients.RefusedUntil(provider, time));
         PeddlerAccessToken token = await tokens.GetTokenAsync();
         Assert.Equal(3, env.Server.TokenRequestCount);
 
@@ -97,7 +98,7 @@ public class RefusalTests
         env.Server.AddClient(Fake.ClientId, Fake.Secret, Fake.Carrier);
         tokens.InvalidateToken(token);
         await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
-        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(5), provider.RefusedUntil);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(5), Clients.RefusedUntil(provider, time));
     }
 
     [Fact]

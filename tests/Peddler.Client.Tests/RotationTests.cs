@@ -74,10 +74,10 @@ public class RotationTests
         await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
         await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
         Assert.Equal(1, env.Server.TokenRequestCount);
-        Assert.NotNull(provider.RefusedUntil);
+        Assert.NotNull(provider.Cache.Health().Refusal);
 
         provider.UpdateOptions(env.Options());
-        Assert.Null(provider.RefusedUntil);
+        Assert.Null(provider.Cache.Health().Refusal);
         await tokens.GetTokenAsync();
 
         Assert.Equal(2, env.Server.TokenRequestCount);
@@ -104,7 +104,7 @@ public class RotationTests
         Assert.False(string.IsNullOrEmpty(token.AccessToken));
         Assert.Equal([403, 200], env.Server.TokenRequests.Select(r => r.StatusCode ?? 0));
         Assert.Equal([WrongSecret, Fake.Secret], recorder.Requests.Select(SentSecret));
-        Assert.Null(provider.RefusedUntil);
+        Assert.Null(provider.Cache.Health().Refusal);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class RotationTests
         Assert.Equal(2, env.Server.TokenRequestCount);
 
         // Refused with the current options: remembered as usual.
-        Assert.NotNull(provider.RefusedUntil);
+        Assert.NotNull(provider.Cache.Health().Refusal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Peddler.Core;
 using Peddler.Diagnostics;
 
 namespace Peddler.Hosting;
@@ -21,7 +22,8 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
     // The first wait after a failure, and the longest; doubled (with jitter) in between.
     private static readonly TimeSpan MinimumBackoff = TimeSpan.FromSeconds(1);
 
-    private readonly TimeProvider _time = provider.TimeProvider;
+    private readonly TokenCache _cache = provider.Cache;
+    private readonly MonotonicClock _clock = provider.Core.Clock;
     private readonly PeddlerClientDiagnostics _diagnostics = provider.Diagnostics;
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -34,10 +36,10 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
             while (true)
             {
                 // Take the change signal before reading the cache, so no change can slip between them.
-                Task changed = provider.WhenCacheChanges();
-                PeddlerTokenProvider.CacheEntry? entry = provider.Current;
+                Task changed = _cache.WhenCacheChanges();
+                CacheEntry? entry = _cache.Current;
 
-                TimeSpan wait = failures > 0 ? backoff : entry is null ? TimeSpan.Zero : Until(entry.BackgroundRefreshAt);
+                TimeSpan wait = failures > 0 ? backoff : entry is null ? TimeSpan.Zero : _clock.Until(entry.BackgroundRefreshAt);
                 if (justRenewed && wait < MinimumBackoff)
                 {
                     // A token that is due again as soon as it arrives (expires_in near 0): don't spin.
@@ -49,15 +51,15 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                 {
                     if (failures == 0 && entry is not null && _diagnostics.Logger.IsEnabled(LogLevel.Debug))
                     {
-                        DateTimeOffset dueAt = _time.GetUtcNow() + wait;
-                        DateTimeOffset refreshAt = WallClock(entry.RefreshAt);
+                        DateTimeOffset dueAt = _clock.UtcNow + wait;
+                        DateTimeOffset refreshAt = _clock.WallClock(entry.RefreshAt);
                         PeddlerLog.BackgroundRefreshScheduled(_diagnostics.Logger, entry.Token.Fingerprint, dueAt, wait, refreshAt);
                     }
 
                     if (await WaitAsync(wait < LongestWait ? wait : LongestWait, changed, stoppingToken).ConfigureAwait(false))
                     {
                         // Someone else cached a new token (or dropped one): plan again from it.
-                        if (provider.Current is not null)
+                        if (_cache.Current is not null)
                         {
                             failures = 0;
                         }
@@ -71,15 +73,15 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                     }
                 }
 
-                PeddlerTokenProvider.RefreshStart start = provider.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined, out TimeSpan heldBackFor);
-                if (start == PeddlerTokenProvider.RefreshStart.NotNeeded)
+                RefreshStart start = _cache.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined, out TimeSpan heldBackFor);
+                if (start == RefreshStart.NotNeeded)
                 {
                     // A caller cached a new token meanwhile: plan from that one.
                     failures = 0;
                     continue;
                 }
 
-                if (start == PeddlerTokenProvider.RefreshStart.HeldBack)
+                if (start == RefreshStart.HeldBack)
                 {
                     // The endpoint refused the credentials: ask again only when the window ends
                     // (or when a token arrives, e.g. after ResetRefusal()).
@@ -115,7 +117,7 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                         _diagnostics.Refreshed(ex);
                     }
 
-                    PeddlerTokenProvider.CacheEntry? kept = provider.Current;
+                    CacheEntry? kept = _cache.Current;
                     if (kept is null)
                     {
                         PeddlerLog.BackgroundRefreshFailedWithoutToken(_diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), backoff);
@@ -123,7 +125,7 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                     else
                     {
                         PeddlerLog.BackgroundRefreshFailed(
-                            _diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), kept.Token.Fingerprint, WallClock(kept.UsableUntil), backoff);
+                            _diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), kept.Token.Fingerprint, _clock.WallClock(kept.UsableUntil), backoff);
                     }
                 }
             }
@@ -148,19 +150,11 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
-    private TimeSpan Until(long timestamp)
-    {
-        long now = _time.GetTimestamp();
-        return timestamp <= now ? TimeSpan.Zero : TimeSpan.FromSeconds((timestamp - now) / (double)_time.TimestampFrequency);
-    }
-
-    private DateTimeOffset WallClock(long timestamp) => _time.GetUtcNow() + Until(timestamp);
-
     /// <summary>Waits for <paramref name="delay"/>; returns <see langword="true"/> if <paramref name="changed"/> completed first.</summary>
     private async Task<bool> WaitAsync(TimeSpan delay, Task changed, CancellationToken stoppingToken)
     {
         using var cancelTimer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        Task timer = Task.Delay(delay, _time, cancelTimer.Token);
+        Task timer = Task.Delay(delay, _clock.TimeProvider, cancelTimer.Token);
         Task first = await Task.WhenAny(timer, changed).ConfigureAwait(false);
         await cancelTimer.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();

@@ -27,7 +27,7 @@ internal sealed class PeddlerBackgroundRefreshService<TClient>(PeddlerClientServ
         // run-time carriers when its Scopes take {CarrierId}; both for a {CarrierId} client with
         // a CarrierId in its options.
         bool ownToken = !provider.Settings.NeedsCarrier;
-        PeddlerCarrierRenewal? carriers = provider.HasRunTimeCarriers ? new PeddlerCarrierRenewal(provider) : null;
+        PeddlerCarrierRenewal? carriers = provider.Carriers is not null ? new PeddlerCarrierRenewal(provider) : null;
         string coverage = (ownToken, carriers) switch
         {
             (true, null) => "the client's token",

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Peddler.Core;
 using Peddler.Diagnostics;
 
 namespace Peddler.Hosting;
@@ -36,12 +37,13 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
     // ... and at most this often, so that renewal points spread over time cost one scan a second at most.
     private static readonly TimeSpan ShortestWait = TimeSpan.FromSeconds(1);
 
-    private readonly TimeProvider _time = client.TimeProvider;
+    private readonly MonotonicClock _clock = client.Core.Clock;
+    private readonly CarrierSet _carriers = client.Carriers!;
 
     // Under the lock: the carriers being renewed, those held back by a refusal (until when), and
     // a signal for a slot freed while the loop waits for one.
-    private readonly HashSet<PeddlerTokenProvider> _renewing = [];
-    private readonly Dictionary<PeddlerTokenProvider, long> _heldBack = [];
+    private readonly HashSet<CarrierClient> _renewing = [];
+    private readonly Dictionary<CarrierClient, long> _heldBack = [];
     private TaskCompletionSource? _slotFreed;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -63,7 +65,7 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
     }
 
     /// <summary>When (a <see cref="TimeProvider"/> timestamp) <paramref name="entry"/> of <paramref name="carrierId"/> is due for renewal.</summary>
-    internal static long RenewalAt(string carrierId, PeddlerTokenProvider.CacheEntry entry) =>
+    internal static long RenewalAt(string carrierId, CacheEntry entry) =>
         entry.RequestedAt + (long)((entry.RefreshAt - entry.RequestedAt) * RenewalFraction(carrierId, entry.RequestedAt));
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -73,13 +75,13 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
             while (true)
             {
                 Task wake = Volatile.Read(ref _wake).Task;
-                long now = _time.GetTimestamp();
-                long next = now + Ticks(LongestWait);
-                var due = new List<(long At, PeddlerTokenProvider Carrier, PeddlerTokenProvider.CacheEntry Entry)>();
-                List<PeddlerTokenProvider> active = client.ActiveCarriers();
+                long now = _clock.Now;
+                long next = now + _clock.Ticks(LongestWait);
+                var due = new List<(long At, CarrierClient Carrier, CacheEntry Entry)>();
+                List<CarrierClient> active = _carriers.Active();
                 lock (_renewing)
                 {
-                    foreach (PeddlerTokenProvider carrier in active)
+                    foreach (CarrierClient carrier in active)
                     {
                         if (carrier.Current is not { } entry || _renewing.Contains(carrier))
                         {
@@ -87,7 +89,7 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
                             continue;
                         }
 
-                        long at = Math.Max(RenewalAt(carrier.CarrierId!, entry), carrier.RenewalNotBefore);
+                        long at = Math.Max(RenewalAt(carrier.CarrierId, entry), carrier.Failures.RenewalNotBefore);
                         if (_heldBack.TryGetValue(carrier, out long heldBackUntil))
                         {
                             if (heldBackUntil <= now)
@@ -111,7 +113,7 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
                     }
 
                     // Ended hold-backs, those of carriers evicted meanwhile included (a window is at most minutes).
-                    foreach (KeyValuePair<PeddlerTokenProvider, long> held in _heldBack)
+                    foreach (KeyValuePair<CarrierClient, long> held in _heldBack)
                     {
                         if (held.Value <= now)
                         {
@@ -122,7 +124,7 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
 
                 // The most overdue first; each waits for one of the bounded slots.
                 due.Sort(static (a, b) => a.At.CompareTo(b.At));
-                foreach ((_, PeddlerTokenProvider carrier, PeddlerTokenProvider.CacheEntry entry) in due)
+                foreach ((_, CarrierClient carrier, CacheEntry entry) in due)
                 {
                     await StartWhenAllowedAsync(carrier, stoppingToken).ConfigureAwait(false);
                     _ = RenewAsync(carrier, entry, stoppingToken);
@@ -131,16 +133,16 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
                 // Until the next renewal point, or a failed renewal to plan again; never sooner than
                 // ShortestWait after this scan, so that renewals failing at once cannot spin the loop.
                 // (A clock that moved past the next point meanwhile means no wait at all.)
-                long wait = next - _time.GetTimestamp();
+                long wait = next - _clock.Now;
                 if (wait > 0)
                 {
-                    await WaitAsync(Span(wait), wake, stoppingToken).ConfigureAwait(false);
+                    await WaitAsync(_clock.Span(wait), wake, stoppingToken).ConfigureAwait(false);
                 }
 
-                long early = now + Ticks(ShortestWait) - _time.GetTimestamp();
+                long early = now + _clock.Ticks(ShortestWait) - _clock.Now;
                 if (early > 0)
                 {
-                    await Task.Delay(Span(early), _time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(_clock.Span(early), _clock.TimeProvider, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -150,24 +152,24 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
         }
     }
 
-    private async Task RenewAsync(PeddlerTokenProvider carrier, PeddlerTokenProvider.CacheEntry entry, CancellationToken stoppingToken)
+    private async Task RenewAsync(CarrierClient carrier, CacheEntry entry, CancellationToken stoppingToken)
     {
-        PeddlerClientDiagnostics diagnostics = carrier.Diagnostics;
+        PeddlerClientDiagnostics diagnostics = carrier.Generation.Diagnostics;
         bool failed = false;
         try
         {
-            PeddlerTokenProvider.RefreshStart start = carrier.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined, out TimeSpan heldBackFor);
-            if (start == PeddlerTokenProvider.RefreshStart.HeldBack)
+            RefreshStart start = carrier.TryStartRefresh(entry, stoppingToken, out Task<PeddlerAccessToken> refresh, out bool joined, out TimeSpan heldBackFor);
+            if (start == RefreshStart.HeldBack)
             {
                 lock (_renewing)
                 {
-                    _heldBack[carrier] = _time.GetTimestamp() + Ticks(heldBackFor);
+                    _heldBack[carrier] = _clock.Now + _clock.Ticks(heldBackFor);
                 }
 
                 return;
             }
 
-            if (start == PeddlerTokenProvider.RefreshStart.Running)
+            if (start == RefreshStart.Running)
             {
                 PeddlerAccessToken token = await refresh.ConfigureAwait(false);
                 if (!joined)
@@ -185,7 +187,7 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
             if (carrier.Current is { } kept)
             {
                 PeddlerLog.BackgroundRefreshFailed(
-                    diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), kept.Token.Fingerprint, WallClock(kept.UsableUntil), Span(carrier.RenewalNotBefore - _time.GetTimestamp()));
+                    diagnostics.Logger, PeddlerClientDiagnostics.ErrorType(ex), kept.Token.Fingerprint, _clock.UtcNow + _clock.Until(kept.UsableUntil), _clock.Until(carrier.Failures.RenewalNotBefore));
             }
         }
         catch (OperationCanceledException)
@@ -212,7 +214,7 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
     }
 
     /// <summary>Waits until fewer than <see cref="MaxConcurrentRenewals"/> renewals run, then counts <paramref name="carrier"/>'s.</summary>
-    private async Task StartWhenAllowedAsync(PeddlerTokenProvider carrier, CancellationToken stoppingToken)
+    private async Task StartWhenAllowedAsync(CarrierClient carrier, CancellationToken stoppingToken)
     {
         while (true)
         {
@@ -233,16 +235,10 @@ internal sealed class PeddlerCarrierRenewal(PeddlerTokenProvider client)
         }
     }
 
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
-
-    private TimeSpan Span(long ticks) => ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(ticks / (double)_time.TimestampFrequency);
-
-    private DateTimeOffset WallClock(long timestamp) => _time.GetUtcNow() + Span(timestamp - _time.GetTimestamp());
-
     private async Task WaitAsync(TimeSpan delay, Task wake, CancellationToken stoppingToken)
     {
         using var cancelTimer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        await Task.WhenAny(Task.Delay(delay, _time, cancelTimer.Token), wake).ConfigureAwait(false);
+        await Task.WhenAny(Task.Delay(delay, _clock.TimeProvider, cancelTimer.Token), wake).ConfigureAwait(false);
         await cancelTimer.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Peddler.Core;
 
 namespace Peddler.Hosting;
 
@@ -29,14 +30,14 @@ internal sealed class PeddlerClientHealthCheck(PeddlerTokenProvider provider, Ti
             ? (HealthStatus.Healthy, "no token of the client's own (its carriers come at run time)")
             : await OwnTokenAsync(failure, data, cancellationToken).ConfigureAwait(false);
 
-        if (provider.HasRunTimeCarriers)
+        if (provider.Carriers is { } carriers)
         {
-            (HealthStatus carriers, string said) = Carriers(failure, data);
-            status = Worst(status, carriers);
+            (HealthStatus carrierStatus, string said) = Carriers(carriers, failure, data);
+            status = Worst(status, carrierStatus);
             description = provider.Settings.NeedsCarrier ? said : description + "; " + said;
         }
 
-        if (provider.SharedCache is { } fleet)
+        if (provider.Core.SharedCache is { } fleet)
         {
             data["fleet_cache"] = fleet.IsAvailable ? "available" : "unavailable";
             if (!fleet.IsAvailable)
@@ -51,7 +52,7 @@ internal sealed class PeddlerClientHealthCheck(PeddlerTokenProvider provider, Ti
 
     private async Task<(HealthStatus, string)> OwnTokenAsync(HealthStatus failure, Dictionary<string, object> data, CancellationToken cancellationToken)
     {
-        PeddlerTokenProvider.HealthSnapshot health = provider.Health();
+        HealthSnapshot health = provider.Cache.Health();
         if (health is { UsableFor: null, LastFailure: null, Refusal: null, Acquiring: false })
         {
             // Nothing to report yet (no background refresh, no caller so far): ask once, bounded.
@@ -105,7 +106,7 @@ internal sealed class PeddlerClientHealthCheck(PeddlerTokenProvider provider, Ti
     }
 
     /// <summary>Starts the first acquisition and waits for it at most the probe timeout; the request goes on if the wait ends.</summary>
-    private async Task<PeddlerTokenProvider.HealthSnapshot> FirstTokenAsync(CancellationToken cancellationToken)
+    private async Task<HealthSnapshot> FirstTokenAsync(CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(probeTimeout);
@@ -119,16 +120,16 @@ internal sealed class PeddlerClientHealthCheck(PeddlerTokenProvider provider, Ti
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return provider.Health();
+        return provider.Cache.Health();
     }
 
-    private (HealthStatus, string) Carriers(HealthStatus failure, Dictionary<string, object> data)
+    private (HealthStatus, string) Carriers(CarrierSet carriers, HealthStatus failure, Dictionary<string, object> data)
     {
         int kept = 0, usable = 0, failing = 0, refused = 0;
-        foreach (PeddlerTokenProvider carrier in provider.Carriers())
+        foreach (CarrierClient carrier in carriers.All())
         {
             kept++;
-            PeddlerTokenProvider.HealthSnapshot health = carrier.Health();
+            HealthSnapshot health = carrier.Health();
             if (health.Refusal is not null)
             {
                 refused++;
@@ -150,8 +151,7 @@ internal sealed class PeddlerClientHealthCheck(PeddlerTokenProvider provider, Ti
         data["carriers_refused"] = refused;
 
         // A refusal of the client itself (every carrier waits it out) is the client's failure.
-        PeddlerTokenProvider.HealthSnapshot client = provider.Health();
-        if (provider.Settings.NeedsCarrier && client.Refusal is { } denied)
+        if (provider.Settings.NeedsCarrier && provider.Cache.Health() is { Refusal: { } denied } client)
         {
             data["error"] = denied.Error;
             data["status_code"] = (int)denied.StatusCode;

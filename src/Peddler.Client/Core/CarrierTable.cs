@@ -2,15 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 
-namespace Peddler;
+namespace Peddler.Core;
 
 /// <summary>
 /// The run-time carriers of one <c>{CarrierId}</c> client: an open-addressing table whose slots
 /// hold, inline, what a cache hit needs (the carrier id packed into a number, its cached token and
 /// refresh point) in 40 bytes, so that a cached token for any of thousands of carriers is one read
 /// of one slot in a compact array (10,000 carriers: 640 KiB). The id's string and the carrier's
-/// provider sit in a parallel array, read only for ids longer than 8 characters and for lookups
-/// that return the provider.
+/// client sit in a parallel array, read only for ids longer than 8 characters and for lookups
+/// that return the client.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,11 +18,11 @@ namespace Peddler;
 /// writes the fields, makes it even again; a reader that saw the same even version before and
 /// after reading a slot has read one consistent state. A reader that sees a slot being written, or
 /// a table replaced by a larger one, just misses and takes the slow path (the carrier's own
-/// provider), which is always right. Writers (a new carrier, a carrier's token changing, eviction,
+/// client), which is always right. Writers (a new carrier, a carrier's token changing, eviction,
 /// growth) hold <see cref="_lock"/>; they are rare: one per carrier and token lifetime.
 /// </para>
 /// <para>
-/// A slot mirrors its carrier's cache entry: the provider calls <see cref="Publish"/> after every
+/// A slot mirrors its carrier's cache entry: the client calls <see cref="Publish"/> after every
 /// change of its entry, and <see cref="Publish"/> copies the entry it reads under the lock, so the
 /// last copy is always of the newest entry.
 /// </para>
@@ -47,18 +47,18 @@ internal sealed class CarrierTable(long epoch)
     /// <see langword="null"/> otherwise (not kept, no token, in its refresh window, or being written).
     /// </summary>
     public PeddlerAccessToken? TryGetFreshToken(string carrierId, long nowTickCount) =>
-        TryRead(carrierId, nowTickCount, wantProvider: false, out PeddlerAccessToken? token, out long refreshAt, out _) && nowTickCount < refreshAt ? token : null;
+        TryRead(carrierId, nowTickCount, wantClient: false, out PeddlerAccessToken? token, out long refreshAt, out _) && nowTickCount < refreshAt ? token : null;
 
-    /// <summary>The provider of <paramref name="carrierId"/> if it is kept; <see langword="null"/> otherwise (or while its slot is written).</summary>
-    public PeddlerTokenProvider? TryGetProvider(string carrierId, long nowTickCount) =>
-        TryRead(carrierId, nowTickCount, wantProvider: true, out _, out _, out PeddlerTokenProvider? provider) ? provider : null;
+    /// <summary>The client of <paramref name="carrierId"/> if it is kept; <see langword="null"/> otherwise (or while its slot is written).</summary>
+    public CarrierClient? TryGetClient(string carrierId, long nowTickCount) =>
+        TryRead(carrierId, nowTickCount, wantClient: true, out _, out _, out CarrierClient? client) ? client : null;
 
     /// <summary>
     /// Reads <paramref name="carrierId"/>'s slot without a lock: <see langword="true"/> with one
     /// consistent state of it; <see langword="false"/> when it is not kept or a slot on its probe
     /// path is being written (the caller then takes the slow, always-right path).
     /// </summary>
-    private bool TryRead(string carrierId, long nowTickCount, bool wantProvider, out PeddlerAccessToken? token, out long refreshAt, out PeddlerTokenProvider? provider)
+    private bool TryRead(string carrierId, long nowTickCount, bool wantClient, out PeddlerAccessToken? token, out long refreshAt, out CarrierClient? client)
     {
         Arrays arrays = Volatile.Read(ref _arrays);
         Slot[] slots = arrays.Slots;
@@ -75,9 +75,9 @@ internal sealed class CarrierTable(long epoch)
             token = Volatile.Read(ref slot.Token);
             refreshAt = Volatile.Read(ref slot.RefreshAtTickCount);
 
-            // The parallel array only when it is needed: an unpacked id, or the provider.
+            // The parallel array only when it is needed: an unpacked id, or the client.
             string? id = packed ? null : Volatile.Read(ref arrays.Carriers[i].Id);
-            provider = wantProvider ? Volatile.Read(ref arrays.Carriers[i].Provider) : null;
+            client = wantClient ? Volatile.Read(ref arrays.Carriers[i].Client) : null;
             if ((version & 1) != 0 || Volatile.Read(ref slot.Version) != version || state == Empty)
             {
                 break;
@@ -92,16 +92,16 @@ internal sealed class CarrierTable(long epoch)
 
         token = null;
         refreshAt = long.MinValue;
-        provider = null;
+        client = null;
         return false;
     }
 
     /// <summary>
-    /// The provider of <paramref name="carrierId"/>, created with <paramref name="create"/> when it
+    /// The client of <paramref name="carrierId"/>, created with <paramref name="create"/> when it
     /// is not kept; when <paramref name="capacity"/> carriers are kept, <paramref name="makeRoom"/>
     /// runs first (under the lock, so it may call <see cref="Evict"/>).
     /// </summary>
-    public PeddlerTokenProvider GetOrAdd(string carrierId, long nowTickCount, int capacity, Func<string, PeddlerTokenProvider> create, Action makeRoom)
+    public CarrierClient GetOrAdd(string carrierId, long nowTickCount, int capacity, Func<string, CarrierClient> create, Action makeRoom)
     {
         lock (_lock)
         {
@@ -109,7 +109,7 @@ internal sealed class CarrierTable(long epoch)
             if (found >= 0)
             {
                 Touch(ref _arrays.Slots[found], nowTickCount);
-                return _arrays.Carriers[found].Provider!;
+                return _arrays.Carriers[found].Client!;
             }
 
             if (_count >= capacity)
@@ -117,37 +117,37 @@ internal sealed class CarrierTable(long epoch)
                 makeRoom();
             }
 
-            PeddlerTokenProvider provider = create(carrierId);
+            CarrierClient client = create(carrierId);
             if ((_used + 1) * 4 > _arrays.Slots.Length * 3)
             {
                 // Over three quarters taken (tombstones included): a table twice the live carriers' need.
                 Resize(Math.Max(16, (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((_count + 1) * 2)))));
             }
 
-            Insert(_arrays, carrierId, provider, ToUnits(nowTickCount));
+            Insert(_arrays, carrierId, client, ToUnits(nowTickCount));
             _count++;
             _used++;
-            return provider;
+            return client;
         }
     }
 
     /// <summary>Copies <paramref name="carrier"/>'s current cache entry into its slot (if it is still kept).</summary>
-    public void Publish(PeddlerTokenProvider carrier, bool coarseClock)
+    public void Publish(CarrierClient carrier, bool coarseClock)
     {
         lock (_lock)
         {
-            int index = carrier.CarrierSlot;
+            int index = carrier.Slot;
             if (index < 0)
             {
                 return;
             }
 
-            PeddlerTokenProvider.CacheEntry? entry = carrier.Current;
+            CacheEntry? entry = carrier.Current;
             ref Slot slot = ref _arrays.Slots[index];
             BeginWrite(ref slot);
             Volatile.Write(ref slot.Token, entry?.Token);
 
-            // Under a test TimeProvider the fast path is off: the provider judges with its clock.
+            // Under a test TimeProvider the fast path is off: the client judges with its clock.
             Volatile.Write(ref slot.RefreshAtTickCount, entry is not null && coarseClock ? entry.RefreshAtTickCount : long.MinValue);
             EndWrite(ref slot);
         }
@@ -155,17 +155,17 @@ internal sealed class CarrierTable(long epoch)
 
     /// <summary>
     /// Removes, under the lock, the carriers <paramref name="idle"/> says are idle (given the
-    /// provider and its last use); then, if <paramref name="capacity"/> is positive and still
+    /// client and its last use); then, if <paramref name="capacity"/> is positive and still
     /// reached, the least recently used tenth.
     /// </summary>
-    public void Evict(Func<PeddlerTokenProvider, long, bool> idle, int capacity)
+    public void Evict(Func<CarrierClient, long, bool> idle, int capacity)
     {
         lock (_lock)
         {
             Arrays arrays = _arrays;
             for (int i = 0; i < arrays.Slots.Length; i++)
             {
-                if (arrays.Slots[i].State == Full && idle(arrays.Carriers[i].Provider!, LastUse(arrays, i)))
+                if (arrays.Slots[i].State == Full && idle(arrays.Carriers[i].Client!, LastUse(arrays, i)))
                 {
                     Remove(arrays, i);
                 }
@@ -193,27 +193,27 @@ internal sealed class CarrierTable(long epoch)
         }
     }
 
-    /// <summary>The providers kept now (a snapshot); with <paramref name="keep"/>, those it keeps given the provider and its last use.</summary>
-    public List<PeddlerTokenProvider> Providers(Func<PeddlerTokenProvider, long, bool>? keep = null)
+    /// <summary>The clients kept now (a snapshot); with <paramref name="keep"/>, those it keeps given the client and its last use.</summary>
+    public List<CarrierClient> Clients(Func<CarrierClient, long, bool>? keep = null)
     {
         lock (_lock)
         {
-            var providers = new List<PeddlerTokenProvider>(_count);
+            var clients = new List<CarrierClient>(_count);
             for (int i = 0; i < _arrays.Slots.Length; i++)
             {
-                if (_arrays.Slots[i].State == Full && (keep is null || keep(_arrays.Carriers[i].Provider!, LastUse(_arrays, i))))
+                if (_arrays.Slots[i].State == Full && (keep is null || keep(_arrays.Carriers[i].Client!, LastUse(_arrays, i))))
                 {
-                    providers.Add(_arrays.Carriers[i].Provider!);
+                    clients.Add(_arrays.Carriers[i].Client!);
                 }
             }
 
-            return providers;
+            return clients;
         }
     }
 
-    /// <summary>When the carrier in slot <paramref name="index"/> was last used: the later of its slot's hits and its provider's own calls.</summary>
+    /// <summary>When the carrier in slot <paramref name="index"/> was last used: the later of its slot's hits and its client's own calls.</summary>
     private long LastUse(Arrays arrays, int index) =>
-        Math.Max(epoch + ((long)Volatile.Read(ref arrays.Slots[index].LastUse) << 10), arrays.Carriers[index].Provider!.LastUseTickCount);
+        Math.Max(epoch + ((long)Volatile.Read(ref arrays.Slots[index].LastUse) << 10), arrays.Carriers[index].Client!.LastUseTickCount);
 
     /// <summary>A time on the lookup clock in the slot's units: 1,024 ms since the table was made (an int lasts 69 years).</summary>
     private int ToUnits(long nowTickCount) => (int)Math.Clamp((nowTickCount - epoch) >> 10, 0, int.MaxValue);
@@ -285,7 +285,7 @@ internal sealed class CarrierTable(long epoch)
 
     private static bool SameKey(string? key, string carrierId) => ReferenceEquals(key, carrierId) || string.Equals(key, carrierId, StringComparison.Ordinal);
 
-    private static void Insert(Arrays arrays, string carrierId, PeddlerTokenProvider provider, int lastUse)
+    private static void Insert(Arrays arrays, string carrierId, CarrierClient client, int lastUse)
     {
         Slot[] slots = arrays.Slots;
         int mask = slots.Length - 1;
@@ -302,24 +302,24 @@ internal sealed class CarrierTable(long epoch)
         Volatile.Write(ref slot.Hash, hash);
         Volatile.Write(ref slot.Key, key);
         Volatile.Write(ref arrays.Carriers[i].Id, carrierId);
-        Volatile.Write(ref arrays.Carriers[i].Provider, provider);
+        Volatile.Write(ref arrays.Carriers[i].Client, client);
         Volatile.Write(ref slot.Token, null);
         Volatile.Write(ref slot.RefreshAtTickCount, long.MinValue);
         Volatile.Write(ref slot.LastUse, lastUse);
         Volatile.Write(ref slot.State, Full);
         EndWrite(ref slot);
-        provider.CarrierSlot = i;
+        client.Slot = i;
     }
 
     private void Remove(Arrays arrays, int index)
     {
         ref Slot slot = ref arrays.Slots[index];
-        arrays.Carriers[index].Provider!.CarrierSlot = -1;
+        arrays.Carriers[index].Client!.Slot = -1;
         BeginWrite(ref slot);
         Volatile.Write(ref slot.State, Removed);
         Volatile.Write(ref slot.Key, 0UL);
         Volatile.Write(ref arrays.Carriers[index].Id, null);
-        Volatile.Write(ref arrays.Carriers[index].Provider, null);
+        Volatile.Write(ref arrays.Carriers[index].Client, null);
         Volatile.Write(ref slot.Token, null);
         Volatile.Write(ref slot.RefreshAtTickCount, long.MinValue);
         EndWrite(ref slot);
@@ -336,10 +336,10 @@ internal sealed class CarrierTable(long epoch)
             ref Slot from = ref old.Slots[i];
             if (from.State == Full)
             {
-                PeddlerTokenProvider provider = old.Carriers[i].Provider!;
-                Insert(arrays, old.Carriers[i].Id!, provider, from.LastUse);
-                arrays.Slots[provider.CarrierSlot].Token = from.Token;
-                arrays.Slots[provider.CarrierSlot].RefreshAtTickCount = from.RefreshAtTickCount;
+                CarrierClient client = old.Carriers[i].Client!;
+                Insert(arrays, old.Carriers[i].Id!, client, from.LastUse);
+                arrays.Slots[client.Slot].Token = from.Token;
+                arrays.Slots[client.Slot].RefreshAtTickCount = from.RefreshAtTickCount;
             }
         }
 
@@ -357,7 +357,7 @@ internal sealed class CarrierTable(long epoch)
 
     private static void EndWrite(ref Slot slot) => Volatile.Write(ref slot.Version, slot.Version + 1);
 
-    /// <summary>The slots and, at the same index, each carrier's id string and provider; replaced together on growth.</summary>
+    /// <summary>The slots and, at the same index, each carrier's id string and client; replaced together on growth.</summary>
     private sealed class Arrays(int length)
     {
         public readonly Slot[] Slots = new Slot[length];
@@ -387,11 +387,11 @@ internal sealed class CarrierTable(long epoch)
         public PeddlerAccessToken? Token;
     }
 
-    /// <summary>The rest of a carrier: read for ids longer than 8 characters and for lookups of its provider.</summary>
+    /// <summary>The rest of a carrier: read for ids longer than 8 characters and for lookups of its client.</summary>
     private struct Carrier
     {
         public string? Id;
 
-        public PeddlerTokenProvider? Provider;
+        public CarrierClient? Client;
     }
 }
