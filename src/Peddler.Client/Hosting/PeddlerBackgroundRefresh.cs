@@ -31,7 +31,7 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
         try
         {
             int failures = 0;
-            TimeSpan backoff = TimeSpan.Zero;
+            long retryAt = 0;
             bool justRenewed = false;
             while (true)
             {
@@ -39,24 +39,27 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                 Task changed = _cache.WhenCacheChanges();
                 CacheEntry? entry = _cache.Current;
 
-                TimeSpan wait = failures > 0 ? backoff : entry is null ? TimeSpan.Zero : _clock.Until(entry.BackgroundRefreshAt);
-                if (justRenewed && wait < MinimumBackoff)
+                // Waits are planned to absolute timestamps, so a clock that moves on while this loop
+                // logs or schedules never stretches a wait (a fake clock advanced at once included).
+                long now = _clock.Now;
+                long dueAt = failures > 0 ? retryAt : entry is null ? now : entry.BackgroundRefreshAt;
+                if (justRenewed && dueAt < now + _clock.Ticks(MinimumBackoff))
                 {
                     // A token that is due again as soon as it arrives (expires_in near 0): don't spin.
-                    wait = MinimumBackoff;
+                    dueAt = now + _clock.Ticks(MinimumBackoff);
                 }
 
                 justRenewed = false;
-                if (wait > TimeSpan.Zero)
+                if (dueAt > now)
                 {
                     if (failures == 0 && entry is not null && _diagnostics.Logger.IsEnabled(LogLevel.Debug))
                     {
-                        DateTimeOffset dueAt = _clock.UtcNow + wait;
+                        TimeSpan wait = _clock.Span(dueAt - now);
                         DateTimeOffset refreshAt = _clock.WallClock(entry.RefreshAt);
-                        PeddlerLog.BackgroundRefreshScheduled(_diagnostics.Logger, entry.Token.Fingerprint, dueAt, wait, refreshAt);
+                        PeddlerLog.BackgroundRefreshScheduled(_diagnostics.Logger, entry.Token.Fingerprint, _clock.UtcNow + wait, wait, refreshAt);
                     }
 
-                    if (await WaitAsync(wait < LongestWait ? wait : LongestWait, changed, stoppingToken).ConfigureAwait(false))
+                    if (await WaitUntilAsync(dueAt, changed, stoppingToken).ConfigureAwait(false))
                     {
                         // Someone else cached a new token (or dropped one): plan again from it.
                         if (_cache.Current is not null)
@@ -67,8 +70,9 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                         continue;
                     }
 
-                    if (wait > LongestWait)
+                    if (_clock.Now < dueAt)
                     {
+                        // A wait longer than LongestWait is taken in steps.
                         continue;
                     }
                 }
@@ -85,8 +89,9 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                 {
                     // The endpoint refused the credentials: ask again only when the window ends
                     // (or when a token arrives, e.g. after ResetRefusal()).
+                    long heldBackUntil = _clock.Now + _clock.Ticks(heldBackFor);
                     PeddlerLog.BackgroundRefreshHeldBack(_diagnostics.Logger, heldBackFor);
-                    await WaitAsync(heldBackFor < LongestWait ? heldBackFor : LongestWait, changed, stoppingToken).ConfigureAwait(false);
+                    await WaitUntilAsync(heldBackUntil, changed, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -106,11 +111,8 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                 {
                     // The acquisition already logged why; say what the refresh does next.
                     failures++;
-                    backoff = Backoff(provider.Settings, failures);
-                    if (backoff > LongestWait)
-                    {
-                        backoff = LongestWait;
-                    }
+                    TimeSpan backoff = Backoff(provider.Settings, failures);
+                    retryAt = _clock.Now + _clock.Ticks(backoff);
 
                     if (!joined)
                     {
@@ -150,11 +152,20 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
-    /// <summary>Waits for <paramref name="delay"/>; returns <see langword="true"/> if <paramref name="changed"/> completed first.</summary>
-    private async Task<bool> WaitAsync(TimeSpan delay, Task changed, CancellationToken stoppingToken)
+    /// <summary>
+    /// Waits until <paramref name="until"/> (a timestamp; at most <see cref="LongestWait"/> at a time);
+    /// returns <see langword="true"/> if <paramref name="changed"/> completed first.
+    /// </summary>
+    private async Task<bool> WaitUntilAsync(long until, Task changed, CancellationToken stoppingToken)
     {
+        TimeSpan delay = _clock.Until(until);
+        if (delay <= TimeSpan.Zero || changed.IsCompleted)
+        {
+            return changed.IsCompleted;
+        }
+
         using var cancelTimer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        Task timer = Task.Delay(delay, _clock.TimeProvider, cancelTimer.Token);
+        Task timer = Task.Delay(delay < LongestWait ? delay : LongestWait, _clock.TimeProvider, cancelTimer.Token);
         Task first = await Task.WhenAny(timer, changed).ConfigureAwait(false);
         await cancelTimer.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
