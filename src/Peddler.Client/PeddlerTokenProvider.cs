@@ -6,7 +6,9 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Peddler.Caching;
+using Peddler.Core;
 using Peddler.Diagnostics;
+using Peddler.Endpoint;
 using Peddler.Internal;
 
 namespace Peddler;
@@ -112,7 +114,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
         _coarseClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _createDiagnostics = diagnostics;
         PeddlerRequestSettings settings = PeddlerRequestSettings.From(options, descriptor);
-        _config = new Config(settings, PeddlerTokenRequest.EncodeBody(settings), CreateDiagnostics(settings));
+        _config = new Config(new TokenEndpointClient(settings, descriptor, CreateDiagnostics(settings), _timeProvider));
         _cacheHits = _config.Diagnostics.Instruments.CacheHits;
         _clientTag = _config.Diagnostics.ClientTag;
         _sharedCache = sharedCache;
@@ -315,7 +317,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private Config Derive(Config root)
     {
         PeddlerRequestSettings settings = root.Settings.WithCarrier(_carrierId!);
-        return new Config(settings, PeddlerTokenRequest.EncodeBody(settings), root.Diagnostics, root);
+        return new Config(new TokenEndpointClient(settings, _descriptor, root.Diagnostics, _timeProvider), root);
     }
 
     /// <summary>
@@ -360,7 +362,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             PeddlerClientDiagnostics diagnostics = settings.TokenEndpoint == previous.Settings.TokenEndpoint
                 ? previous.Diagnostics
                 : CreateDiagnostics(settings);
-            Volatile.Write(ref _config, new Config(settings, PeddlerTokenRequest.EncodeBody(settings), diagnostics));
+            Volatile.Write(ref _config, new Config(new TokenEndpointClient(settings, _descriptor, diagnostics, _timeProvider)));
             _refusal = null;
             _refusals = 0;
             _clientRefusal = null;
@@ -816,7 +818,7 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
             else if (_entry is { } entry && now < entry.UsableUntil)
             {
                 _renewalFailures++;
-                backoff = Hosting.PeddlerBackgroundRefresh.Backoff(config.Settings, _renewalFailures);
+                backoff = Backoff.Renewal(config.Settings, _renewalFailures);
                 _renewalNotBefore = now + Ticks(backoff);
                 served = entry;
             }
@@ -861,29 +863,16 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
                     return TimeSpan.Zero;
                 }
 
-                TimeSpan shared = RefusalWindow(++_parent._clientRefusals);
+                TimeSpan shared = Backoff.Refusal(++_parent._clientRefusals);
                 Volatile.Write(ref _parent._clientRefusal, new Refusal(refused, now + Ticks(shared), root));
                 return shared;
             }
         }
 
-        TimeSpan window = RefusalWindow(++_refusals);
+        TimeSpan window = Backoff.Refusal(++_refusals);
         _refusal = new Refusal(refused, now + Ticks(window), config);
         return window;
     }
-
-    /// <summary>The back-off window after <paramref name="refusals"/> refusals in a row: 5 s, doubling, at most 5 minutes.</summary>
-    internal static TimeSpan RefusalWindow(int refusals)
-    {
-        double seconds = FirstRefusalWindow.TotalSeconds * Math.Pow(2, Math.Min(refusals - 1, 16));
-        return seconds >= LongestRefusalWindow.TotalSeconds ? LongestRefusalWindow : TimeSpan.FromSeconds(seconds);
-    }
-
-    /// <summary>The first back-off window after a refusal: 5 seconds.</summary>
-    internal static readonly TimeSpan FirstRefusalWindow = TimeSpan.FromSeconds(5);
-
-    /// <summary>The longest back-off window after refusals in a row: 5 minutes.</summary>
-    internal static readonly TimeSpan LongestRefusalWindow = TimeSpan.FromMinutes(5);
 
     private async Task<PeddlerAccessToken> AcquireAndCacheAsync(Config config, CacheEntry? replacing, string trigger)
     {
@@ -956,19 +945,19 @@ public sealed class PeddlerTokenProvider : IPeddlerTokenClient
     private DateTimeOffset WallClock(long timestamp) => _timeProvider.GetUtcNow() + Span(timestamp - _timeProvider.GetTimestamp());
 
     private Task<PeddlerAccessToken> RequestTokenAsync(Config config, string trigger, long startedAt) =>
-        PeddlerTokenRequest.AcquireAsync(_httpClient ?? _createHttpClient!(), config.Settings, _descriptor, config.RequestBody, _timeProvider, config.Diagnostics, trigger, startedAt);
+        config.Endpoint.AcquireAsync(_httpClient ?? _createHttpClient!(), trigger, startedAt);
 
-    /// <summary>One generation of settings: the validated options, their encoded form body and diagnostics.</summary>
-    private sealed class Config(PeddlerRequestSettings settings, ReadOnlyMemory<byte> requestBody, PeddlerClientDiagnostics diagnostics, Config? root = null)
+    /// <summary>One generation of settings: the validated options and their endpoint client (encoded form, diagnostics).</summary>
+    private sealed class Config(TokenEndpointClient endpoint, Config? root = null)
     {
         /// <summary>On a carrier's provider, the parent's settings these were derived from.</summary>
         public Config? Root { get; } = root;
 
-        public PeddlerRequestSettings Settings { get; } = settings;
+        public TokenEndpointClient Endpoint { get; } = endpoint;
 
-        public ReadOnlyMemory<byte> RequestBody { get; } = requestBody;
+        public PeddlerRequestSettings Settings => Endpoint.Settings;
 
-        public PeddlerClientDiagnostics Diagnostics { get; } = diagnostics;
+        public PeddlerClientDiagnostics Diagnostics => Endpoint.Diagnostics;
     }
 
     /// <summary>A cached token and when it is renewed.</summary>

@@ -53,11 +53,11 @@ public class RefusalTests
     [Fact]
     public async Task The_window_grows_from_seconds_to_minutes()
     {
-        Assert.Equal(TimeSpan.FromSeconds(5), PeddlerTokenProvider.RefusalWindow(1));
-        Assert.Equal(TimeSpan.FromSeconds(10), PeddlerTokenProvider.RefusalWindow(2));
-        Assert.Equal(TimeSpan.FromSeconds(160), PeddlerTokenProvider.RefusalWindow(6));
-        Assert.Equal(TimeSpan.FromMinutes(5), PeddlerTokenProvider.RefusalWindow(7));
-        Assert.Equal(TimeSpan.FromMinutes(5), PeddlerTokenProvider.RefusalWindow(int.MaxValue));
+        Assert.Equal(TimeSpan.FromSeconds(5), Peddler.Core.Backoff.Refusal(1));
+        Assert.Equal(TimeSpan.FromSeconds(10), Peddler.Core.Backoff.Refusal(2));
+        Assert.Equal(TimeSpan.FromSeconds(160), Peddler.Core.Backoff.Refusal(6));
+        Assert.Equal(TimeSpan.FromMinutes(5), Peddler.Core.Backoff.Refusal(7));
+        Assert.Equal(TimeSpan.FromMinutes(5), Peddler.Core.Backoff.Refusal(int.MaxValue));
 
         // And over real HTTP: within each window no request, at its end exactly one.
         (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, CarrierTokens tokens, _) = await StartAsync();
@@ -67,7 +67,7 @@ public class RefusalTests
         {
             await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
             Assert.Equal(++expected, env.Server.TokenRequestCount);
-            TimeSpan window = PeddlerTokenProvider.RefusalWindow(refusal);
+            TimeSpan window = Peddler.Core.Backoff.Refusal(refusal);
             Assert.Equal(time.GetUtcNow() + window, provider.RefusedUntil);
             time.Advance(window - TimeSpan.FromMilliseconds(1));
             await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
