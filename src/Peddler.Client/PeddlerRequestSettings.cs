@@ -18,6 +18,7 @@ internal sealed class PeddlerRequestSettings
         ClientId = clientId;
         ClientSecret = clientSecret;
         TokenEndpoint = tokenEndpoint;
+        EndpointDisplay = DisplayOf(tokenEndpoint);
         Scope = scope;
         RefreshMargin = options.RefreshMargin;
         DefaultTokenLifetime = options.DefaultTokenLifetime;
@@ -47,6 +48,12 @@ internal sealed class PeddlerRequestSettings
     public string ClientSecret { get; }
 
     public Uri TokenEndpoint { get; }
+
+    /// <summary>
+    /// How <see cref="TokenEndpoint"/> is shown in every log line, exception message and health
+    /// report: see <see cref="DisplayOf"/>.
+    /// </summary>
+    public string EndpointDisplay { get; }
 
     public string Scope { get; private set; }
 
@@ -194,6 +201,15 @@ internal sealed class PeddlerRequestSettings
     }
 
     /// <summary>
+    /// The one display form of an endpoint: scheme, host, port and path, without the user info,
+    /// query and fragment (any of which may carry a secret); a relative URI up to its query or fragment.
+    /// </summary>
+    public static string DisplayOf(Uri uri) =>
+        uri.IsAbsoluteUri
+            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            : uri.OriginalString.Split('?', '#')[0];
+
+    /// <summary>
     /// Returns why <paramref name="endpoint"/> cannot be a token endpoint, or <see langword="null"/>:
     /// it must be absolute, and <c>https</c> unless its host is loopback.
     /// </summary>
@@ -201,7 +217,7 @@ internal sealed class PeddlerRequestSettings
     {
         if (!endpoint.IsAbsoluteUri)
         {
-            return $"{key} must be an absolute URI; '{endpoint}' is relative.";
+            return $"{key} must be an absolute URI; '{DisplayOf(endpoint)}' is relative.";
         }
 
         if (endpoint.Scheme == Uri.UriSchemeHttps)
@@ -213,7 +229,7 @@ internal sealed class PeddlerRequestSettings
         {
             return endpoint.IsLoopback
                 ? null
-                : $"{key} must use https: '{endpoint.GetLeftPart(UriPartial.Path)}' would send the client secret in clear text (http is allowed only on loopback hosts).";
+                : $"{key} must use https: '{DisplayOf(endpoint)}' would send the client secret in clear text (http is allowed only on loopback hosts).";
         }
 
         return $"{key} must be an http(s) URI; its scheme is '{endpoint.Scheme}'.";

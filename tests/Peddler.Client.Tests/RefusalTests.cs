@@ -54,11 +54,11 @@ public class RefusalTests
     [Fact]
     public async Task The_window_grows_from_seconds_to_minutes()
     {
-        Assert.Equal(TimeSpan.FromSeconds(5), Backoff.RefusalWindow(1));
-        Assert.Equal(TimeSpan.FromSeconds(10), Backoff.RefusalWindow(2));
-        Assert.Equal(TimeSpan.FromSeconds(160), Backoff.RefusalWindow(6));
-        Assert.Equal(TimeSpan.FromMinutes(5), Backoff.RefusalWindow(7));
-        Assert.Equal(TimeSpan.FromMinutes(5), Backoff.RefusalWindow(int.MaxValue));
+        Assert.Equal(TimeSpan.FromSeconds(5), Backoff.Refusal(1));
+        Assert.Equal(TimeSpan.FromSeconds(10), Backoff.Refusal(2));
+        Assert.Equal(TimeSpan.FromSeconds(160), Backoff.Refusal(6));
+        Assert.Equal(TimeSpan.FromMinutes(5), Backoff.Refusal(7));
+        Assert.Equal(TimeSpan.FromMinutes(5), Backoff.Refusal(int.MaxValue));
 
         // And over real HTTP: within each window no request, at its end exactly one.
         (TestEnvironment env, FakeTimeProvider time, PeddlerTokenProvider provider, CarrierTokens tokens, _) = await StartAsync();
@@ -68,7 +68,7 @@ public class RefusalTests
         {
             await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());
             Assert.Equal(++expected, env.Server.TokenRequestCount);
-            TimeSpan window = Backoff.RefusalWindow(refusal);
+            TimeSpan window = Backoff.Refusal(refusal);
             Assert.Equal(time.GetUtcNow() + window, Clients.RefusedUntil(provider, time));
             time.Advance(window - TimeSpan.FromMilliseconds(1));
             await Assert.ThrowsAsync<PeddlerAuthenticationException>(async () => await tokens.GetTokenAsync());

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Peddler.Protocol;
 using Xunit;
 
 namespace Peddler.Client.Tests;
@@ -39,7 +40,7 @@ public class ResponseReaderFuzzTests
     public void Generated_and_mutated_token_bodies_give_a_bounded_token_or_a_protocol_error()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
-        PeddlerRequestSettings settings = Settings();
+        var reader = new TokenResponseReader(Settings(), CarrierTokens.Descriptor);
         var random = new Random(Seed);
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -49,7 +50,7 @@ public class ResponseReaderFuzzTests
             string outcome;
             try
             {
-                PeddlerAccessToken token = PeddlerTokenRequest.ReadToken(body, HttpStatusCode.OK, "application/json", settings, CarrierTokens.Descriptor, time);
+                PeddlerAccessToken token = reader.ReadToken(body, HttpStatusCode.OK, "application/json", time.GetUtcNow());
                 TimeSpan lifetime = token.ExpiresAt - time.GetUtcNow();
                 Assert.InRange(lifetime, TimeSpan.Zero, TimeSpan.FromHours(24));
                 Assert.False(string.IsNullOrEmpty(token.AccessToken));
@@ -79,14 +80,14 @@ public class ResponseReaderFuzzTests
     [Fact]
     public void Generated_and_mutated_error_bodies_give_a_refusal_or_a_protocol_error()
     {
-        PeddlerRequestSettings settings = Settings();
+        var reader = new TokenResponseReader(Settings(), CarrierTokens.Descriptor);
         var random = new Random(Seed + 1);
         int refusals = 0;
         for (int i = 0; i < Bodies / 4; i++)
         {
             byte[] body = Mutate(random, GenerateError(random));
             var status = (HttpStatusCode)(random.Next(2) == 0 ? 400 + random.Next(100) : 200 + random.Next(100));
-            PeddlerException failure = PeddlerTokenRequest.ReadError(body, status, random.Next(5) == 0 ? "text/html" : "application/json", settings, CarrierTokens.Descriptor);
+            PeddlerException failure = reader.ReadError(body, status, random.Next(5) == 0 ? "text/html" : "application/json");
             Assert.True(failure is PeddlerAuthenticationException or PeddlerProtocolException, failure.GetType().Name);
             if (failure is PeddlerAuthenticationException refused)
             {

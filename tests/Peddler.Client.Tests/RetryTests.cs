@@ -100,13 +100,13 @@ public class RetryTests
 
         for (int i = 0; i < 200; i++)
         {
-            AssertBetween(PeddlerTokenRequest.Backoff(settings, 1), 50, 100);
-            AssertBetween(PeddlerTokenRequest.Backoff(settings, 2), 100, 200);
-            AssertBetween(PeddlerTokenRequest.Backoff(settings, 3), 200, 400);
-            AssertBetween(PeddlerTokenRequest.Backoff(settings, 20), 500, 1000);
+            AssertBetween(Peddler.Core.Backoff.Retry(settings, 1), 50, 100);
+            AssertBetween(Peddler.Core.Backoff.Retry(settings, 2), 100, 200);
+            AssertBetween(Peddler.Core.Backoff.Retry(settings, 3), 200, 400);
+            AssertBetween(Peddler.Core.Backoff.Retry(settings, 20), 500, 1000);
         }
 
-        TimeSpan[] samples = Enumerable.Range(0, 50).Select(_ => PeddlerTokenRequest.Backoff(settings, 3)).ToArray();
+        TimeSpan[] samples = Enumerable.Range(0, 50).Select(_ => Peddler.Core.Backoff.Retry(settings, 3)).ToArray();
         Assert.True(samples.Distinct().Count() > 1, "backoff has no jitter");
     }
 

@@ -40,7 +40,7 @@ internal sealed class ClientCore
         Clock = new MonotonicClock(timeProvider);
         SharedCache = sharedCache;
         PeddlerRequestSettings settings = Validate(options);
-        _generation = SettingsGeneration.Create(settings, CreateDiagnostics(settings));
+        _generation = SettingsGeneration.Create(settings, CreateDiagnostics(settings), descriptor, Clock.TimeProvider);
         CacheHits = _generation.Diagnostics.Instruments.CacheHits;
         ClientTag = _generation.Diagnostics.ClientTag;
     }
@@ -82,7 +82,7 @@ internal sealed class ClientCore
         {
             SettingsGeneration previous = _generation;
             PeddlerClientDiagnostics diagnostics = settings.TokenEndpoint == previous.Settings.TokenEndpoint ? previous.Diagnostics : CreateDiagnostics(settings);
-            Volatile.Write(ref _generation, SettingsGeneration.Create(settings, diagnostics));
+            Volatile.Write(ref _generation, SettingsGeneration.Create(settings, diagnostics, Descriptor, Clock.TimeProvider));
             ClientRefusals.Reset();
             return previous;
         }
@@ -108,8 +108,7 @@ internal sealed class ClientCore
     }
 
     private Task<PeddlerAccessToken> RequestAsync(SettingsGeneration generation, string trigger, long startedAt) =>
-        PeddlerTokenRequest.AcquireAsync(
-            _httpClient ?? _createHttpClient!(), generation.Settings, Descriptor, generation.RequestBody, Clock.TimeProvider, generation.Diagnostics, trigger, startedAt);
+        generation.Endpoint.AcquireAsync(_httpClient ?? _createHttpClient!(), trigger, startedAt);
 
     private PeddlerClientDiagnostics CreateDiagnostics(PeddlerRequestSettings settings) =>
         _createDiagnostics?.Invoke(settings) ?? new PeddlerClientDiagnostics(Descriptor.ClientName, settings.TokenEndpoint, null, null);

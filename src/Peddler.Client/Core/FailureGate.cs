@@ -45,7 +45,7 @@ internal sealed class FailureGate
         lock (_lock)
         {
             _lastFailure = refused;
-            TimeSpan window = Backoff.RefusalWindow(++_refusals);
+            TimeSpan window = Backoff.Refusal(++_refusals);
             Volatile.Write(ref _refusal, new Refusal(refused, now + clock.Ticks(window), generation));
             return window;
         }
@@ -57,7 +57,7 @@ internal sealed class FailureGate
         lock (_lock)
         {
             _lastFailure = failure;
-            TimeSpan backoff = Backoff.RenewalDelay(settings, ++_renewalFailures);
+            TimeSpan backoff = Backoff.Renewal(settings, ++_renewalFailures);
             Interlocked.Exchange(ref _renewalNotBefore, now + clock.Ticks(backoff));
             return backoff;
         }

@@ -32,7 +32,7 @@ internal sealed class PeddlerClientDiagnostics
         Logger = logger ?? NullLogger.Instance;
         Instruments = instruments ?? PeddlerInstruments.Shared;
         ClientTag = new KeyValuePair<string, object?>(PeddlerTelemetry.ClientNameTag, clientName);
-        TokenEndpoint = tokenEndpoint.GetLeftPart(UriPartial.Path);
+        TokenEndpoint = PeddlerRequestSettings.DisplayOf(tokenEndpoint);
         _serverAddress = tokenEndpoint.Host;
         _serverPort = tokenEndpoint.Port;
     }
@@ -46,7 +46,7 @@ internal sealed class PeddlerClientDiagnostics
     /// <summary><c>peddler.client.name</c> = the client class name; the only tag of the cache counters.</summary>
     public KeyValuePair<string, object?> ClientTag { get; }
 
-    /// <summary>The token endpoint without query or fragment, for log lines.</summary>
+    /// <summary>The token endpoint as every message shows it (<see cref="PeddlerRequestSettings.DisplayOf"/>: no user info, query or fragment).</summary>
     public string TokenEndpoint { get; }
 
     /// <summary>Starts the activity of one acquisition, if anyone listens.</summary>

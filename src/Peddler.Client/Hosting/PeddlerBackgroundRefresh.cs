@@ -19,8 +19,8 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
     // Task.Delay takes at most ~49 days; longer waits are taken in steps.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
-    // The first wait after a failure, and the longest; doubled (with jitter) in between.
-    private static readonly TimeSpan MinimumBackoff = TimeSpan.FromSeconds(1);
+    // The shortest wait between two renewals (after a failure, or of a token due again at once).
+    private static readonly TimeSpan MinimumBackoff = Core.Backoff.ShortestRenewal;
 
     private readonly TokenCache _cache = provider.Cache;
     private readonly MonotonicClock _clock = provider.Core.Clock;
@@ -111,7 +111,7 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
                 {
                     // The acquisition already logged why; say what the refresh does next.
                     failures++;
-                    TimeSpan backoff = Backoff(provider.Settings, failures);
+                    TimeSpan backoff = Backoff.Renewal(provider.Settings, failures);
                     retryAt = _clock.Now + _clock.Ticks(backoff);
 
                     if (!joined)
@@ -136,20 +136,6 @@ internal sealed class PeddlerBackgroundRefresh(PeddlerTokenProvider provider)
         {
             // The host is stopping.
         }
-    }
-
-    /// <summary>
-    /// Exponential backoff with jitter between renewal attempts: from <c>max(RetryBaseDelay, 1 s)</c>,
-    /// doubling, capped at <c>max(MaxRetryDelay, 1 s)</c>. Each attempt already retried transient
-    /// failures itself.
-    /// </summary>
-    internal static TimeSpan Backoff(PeddlerRequestSettings settings, int failures)
-    {
-        TimeSpan first = settings.RetryBaseDelay > MinimumBackoff ? settings.RetryBaseDelay : MinimumBackoff;
-        TimeSpan longest = settings.MaxRetryDelay > first ? settings.MaxRetryDelay : first;
-        double exponential = first.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
-        double capped = Math.Min(exponential, longest.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
     /// <summary>
