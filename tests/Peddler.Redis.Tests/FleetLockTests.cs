@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -85,7 +84,7 @@ public sealed class FleetLockTests : IAsyncLifetime, IDisposable
         await _db.PingAsync();
         Assert.True(await _server.KeyTimeToLiveAsync(_lockKey) <= TimeSpan.FromSeconds(5), "extended before a third of the lease");
         _timers.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntilAsync(async () => await _server.KeyTimeToLiveAsync(_lockKey) > TimeSpan.FromSeconds(50));
+        await Parts.UntilAsync(async () => await _server.KeyTimeToLiveAsync(_lockKey) > TimeSpan.FromSeconds(50));
 
         held.Dispose();
         held.Dispose();
@@ -129,15 +128,5 @@ public sealed class FleetLockTests : IAsyncLifetime, IDisposable
         var unfolded = new FleetLock(_options, new RedisOutage(_connection, _options, Parts.Logger(_logs), TimeProvider.System), entriesInRedis: false, _timers);
         Assert.False(unfolded.Folds(_db));
         Assert.True(_locks.Folds(_db));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold within 30 s");
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using StackExchange.Redis;
@@ -31,7 +30,7 @@ public sealed class InvalidationChannelTests
         using IDisposable otherClient = channel.Subscribe("client-b", _ => Assert.Fail("another client's channel"));
 
         // Published until both subscriptions are made (they are made in the background).
-        await UntilAsync(async () =>
+        await Parts.UntilAsync(async () =>
         {
             await channel.PublishAsync(db, "client-a", "0badf00d", default);
             return received.Contains("0badf00d") && sentinel.Contains("0badf00d");
@@ -42,9 +41,9 @@ public sealed class InvalidationChannelTests
         subscription.Dispose();
         subscription.Dispose();
         RedisChannel name = RedisChannel.Literal(options.KeyPrefix + "invalidated:client-a");
-        await UntilAsync(async () => await db.PublishAsync(name, "probe") == 1);
+        await Parts.UntilAsync(async () => await db.PublishAsync(name, "probe") == 1);
         await channel.PublishAsync(db, "client-a", "1234abcd", default);
-        await UntilAsync(() => Task.FromResult(sentinel.Contains("1234abcd")));
+        await Parts.UntilAsync(() => Task.FromResult(sentinel.Contains("1234abcd")));
         Assert.DoesNotContain("1234abcd", received);
     }
 
@@ -63,15 +62,5 @@ public sealed class InvalidationChannelTests
         await channel.PublishAsync(db, "client-a", "0badf00d", default);
         Assert.Equal(0, logs.Count("SharedTokenInvalidated"));
         Assert.False(outage.IsAvailable);
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold within 30 s");
-            await Task.Delay(20);
-        }
     }
 }

@@ -1,9 +1,11 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Peddler.Caching;
+using Xunit;
 
 namespace Peddler.Redis.Tests;
 
@@ -50,6 +52,17 @@ internal static class Parts
         new(options.Configuration!, options.ConnectTimeout, options.OperationTimeout);
 
     public static ILogger Logger(LogSink logs) => logs.CreateLogger(RedisTokenCacheLog.CategoryPrefix + nameof(FleetTokens));
+
+    /// <summary>Waits for <paramref name="condition"/> (checked every 20 ms); fails after 30 s.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold within 30 s");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Records the context and requests the token itself, as a cache that holds nothing.</summary>
     private sealed class Capture : PeddlerSharedTokenCache
