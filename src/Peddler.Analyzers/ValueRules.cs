@@ -14,13 +14,15 @@ internal static class ValueRules
 {
     /// <summary>
     /// The value rules for a constant at <paramref name="sink"/>: a plausible secret
-    /// (<see cref="SecretValues.IsSecret"/>), not the sink's own name (<c>"secret": "secret"</c>);
+    /// (<see cref="SecretValues.IsSecret"/>), not the sink's own name (<c>"secret": "secret"</c>,
+    /// <c>new NetworkCredential("user", "password")</c>);
     /// under a weak name or in a vault listing not word-shaped (<c>App-Default</c>), and under a
     /// weak name not an encoded JSON token.
     /// </summary>
     public static bool IsReportable(string value, Sink sink, SecretOptions options, bool vaultNames) =>
         SecretValues.IsSecret(value, options)
         && !SecretValues.IsOwnName(value, sink.Name)
+        && !SecretValues.IsOwnName(value, sink.WrittenTo)
         && !((sink.IsWeak || vaultNames) && SecretValues.IsWordShaped(value))
         && !(sink.IsWeak && SecretValues.IsEncodedJson(value));
 

@@ -44,6 +44,12 @@ public class HardCodedSecretRealCodeTests
                 """    sealed class TokenVerifier { public TokenVerifier(string clientSecret) { } }""")
         },
 
+        // A value that is the name of the known parameter it is passed to is a label (issue 20's widened corpus).
+        {
+            "NetworkCredential password that is the word password",
+            Sources.InMethod("""var credential = new System.Net.NetworkCredential("user", "password"); var real = new System.Net.NetworkCredential("client-id", {|PDL001:"Zk9QmpR8x"|});""")
+        },
+
         // The bare word "secret" outside client authentication.
         { "weak name with a word-shaped value", Sources.InMethod("""var request = new TokenRequest { Secret = "secret" };""", """    class TokenRequest { public string? Secret { get; set; } }""") },
         { "Key Vault secret name passed to a secret parameter", Sources.InMethod("""var config = GetConfig("App-Default");""", """    static string GetConfig(string secret) => secret;""") },
