@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -6,12 +5,22 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using static Peddler.Analyzers.Operations;
+using static Peddler.Analyzers.SinkFinder;
+using static Peddler.Analyzers.ValueSources;
 
 namespace Peddler.Analyzers;
 
 public sealed partial class HardCodedSecretAnalyzer
 {
-    /// <summary>The per-compilation state and the operation callbacks.</summary>
+    /// <summary>
+    /// The per-compilation state (the known sinks, the options of each tree, what was reported) and
+    /// the callbacks for writes to a named target. The rules they apply are small static types:
+    /// <see cref="ValueSources"/> (where a value comes from), <see cref="SinkFinder"/> and
+    /// <see cref="Sink"/> (what it is written to), <see cref="ClientAuthContext"/> (whether a weak
+    /// name is a client's secret there) and <see cref="ValueRules"/> (whether the value is reported).
+    /// The callbacks for arguments, text and unbound code are in the other partial files.
+    /// </summary>
     private sealed partial class Analysis
     {
         private static readonly ImmutableDictionary<string, string?> Replaceable =
@@ -132,127 +141,6 @@ public sealed partial class HardCodedSecretAnalyzer
             {
                 ReportValue(context, initializer.Value, sink, options);
             }
-        }
-
-        public void AnalyzeArgument(OperationAnalysisContext context)
-        {
-            var argument = (IArgumentOperation)context.Operation;
-            IParameterSymbol? parameter = argument.Parameter;
-            if (parameter is null || argument.ArgumentKind == ArgumentKind.ParamArray)
-            {
-                return;
-            }
-
-            // An omitted argument carries the parameter's default: it is judged (and reported once) at
-            // the default's declaration, not at every call site. Local functions' defaults are seen
-            // only this way.
-            IOperation? value = argument.ArgumentKind == ArgumentKind.DefaultValue ? DeclaredDefault(argument, parameter) : argument.Value;
-            if (value is null)
-            {
-                return;
-            }
-
-            // Basic credentials arrive as Convert.ToBase64String(...): the only non-constant value worth a look.
-            bool mayBeBasicCredentials = parameter.Ordinal == 1 && parameter.ContainingType?.Name == "AuthenticationHeaderValue";
-            if (!mayBeBasicCredentials && !MayCarryConstant(value))
-            {
-                return;
-            }
-
-            IMethodSymbol? method = argument.Parent switch
-            {
-                IInvocationOperation invocation => invocation.TargetMethod,
-                IObjectCreationOperation creation => creation.Constructor,
-                _ => null,
-            };
-            ImmutableArray<IArgumentOperation> arguments = argument.Parent switch
-            {
-                IInvocationOperation invocation => invocation.Arguments,
-                IObjectCreationOperation creation => creation.Arguments,
-                _ => ImmutableArray<IArgumentOperation>.Empty,
-            };
-
-            if (!TryGetOptions(context, out SecretOptions options))
-            {
-                return;
-            }
-
-            bool nameMayMatch = options.MayNameSink(parameter.Name) || parameter.Name == "password" || _sinks.IsServerSecretValue(parameter);
-            int index = arguments.IndexOf(argument);
-            string? previousKey = index > 0 ? ConstantString(arguments[index - 1].Value) : null;
-            bool pairMayMatch = options.MayNameSink(previousKey);
-            bool special = method is not null && parameter.Ordinal == 1
-                && (_sinks.IsSetEnvironmentVariable(method) || _sinks.IsAuthenticationHeaderValueConstructor(method));
-            string? chainedKey = method?.Name == "Append" ? ChainedFormKey(argument, options) : null;
-            if (!nameMayMatch && !pairMayMatch && !special && chainedKey is null)
-            {
-                return;
-            }
-
-            if (method is not null && special && index == 1)
-            {
-                if (_sinks.IsSetEnvironmentVariable(method))
-                {
-                    // Environment.SetEnvironmentVariable("…SECRET…", "value").
-                    if (previousKey is not null && Sink.Named(previousKey, SinkKind.EnvironmentVariable, options) is { } variable)
-                    {
-                        ReportValue(context, value, variable, options, replaceable: false);
-                    }
-                }
-                else if (previousKey is not null && previousKey.Trim().Equals("Basic", StringComparison.OrdinalIgnoreCase))
-                {
-                    AnalyzeBasicCredentials(context, value, options);
-                }
-
-                return;
-            }
-
-            // IdentityServer stores what it is given as the hash to compare with: a literal is a
-            // committed credential only when hashed in place ("…".Sha256()); a precomputed hash or
-            // a certificate thumbprint is not.
-            if (_sinks.IsServerSecretValue(parameter) && !Wrappers.IsHash(value))
-            {
-                return;
-            }
-
-            Sink? sink = null;
-            if (method is not null)
-            {
-                sink = _sinks.SecretParameter(method, parameter);
-            }
-
-            sink ??= NameSink(parameter.Name, SinkKind.Parameter, options, context.Operation, parameter, context.ContainingSymbol);
-            if (sink is null && chainedKey is not null)
-            {
-                // builder.Append("…&client_secret=").Append("…").
-                sink = NameSink(chainedKey, SinkKind.FormField, options, context.Operation, null, context.ContainingSymbol);
-            }
-
-            if (sink is null && pairMayMatch && method is not null && !IsTextParameter(parameter.Name)
-                && KeyValueApis.IsKeyValuePair(method, arguments[index - 1].Parameter, parameter))
-            {
-                // dictionary.Add("client_secret", "…"), new KeyValuePair<string, string>("client_secret", "…"),
-                // but not AddModelError("ClientSecret", errorMessage: "…") nor AddColumn(name: "ClientSecret", table: "…").
-                sink = KeySink(arguments[index - 1].Value, options, context.Operation, context.ContainingSymbol);
-            }
-
-            if (sink is not null)
-            {
-                ReportValue(context, value, sink, options);
-            }
-        }
-
-        /// <summary>The bound default of <paramref name="parameter"/> when it is declared in the same file as the call; otherwise <see langword="null"/>.</summary>
-        private static IOperation? DeclaredDefault(IArgumentOperation argument, IParameterSymbol parameter)
-        {
-            if (parameter.DeclaringSyntaxReferences.Length != 1 || argument.SemanticModel is null
-                || parameter.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.ParameterSyntax { Default: { } declared }
-                || declared.SyntaxTree != argument.Syntax.SyntaxTree)
-            {
-                return null;
-            }
-
-            return argument.SemanticModel.GetOperation(declared.Value);
         }
 
         public void AnalyzeReturn(OperationAnalysisContext context)
@@ -390,7 +278,7 @@ public sealed partial class HardCodedSecretAnalyzer
             }
 
             string? key = LookupKey(coalesce.Value);
-            if (key is null || !IsKeyLike(key) || !TryGetOptions(context, out SecretOptions options) || !options.MayNameSink(key))
+            if (key is null || !SecretNames.IsKeyLike(key) || !TryGetOptions(context, out SecretOptions options) || !options.MayNameSink(key))
             {
                 return;
             }
@@ -399,54 +287,6 @@ public sealed partial class HardCodedSecretAnalyzer
             {
                 ReportValue(context, coalesce.WhenNull, sink, options);
             }
-        }
-
-        /// <summary>Whether a parameter takes prose (a message or description) rather than a value.</summary>
-        private static bool IsTextParameter(string name)
-        {
-            foreach (string word in SecretNames.SplitWords(name))
-            {
-                switch (word)
-                {
-                    case "message": case "error": case "description": case "text": case "reason": case "title":
-                    case "label": case "hint": case "prompt": case "caption": case "format": case "comment":
-                    case "note": case "summary": case "detail": case "details": case "help": case "tooltip":
-                        return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>For <c>b.Append("…client_secret=").Append(value)</c>: the key the previous <c>Append</c> ended with.</summary>
-        private static string? ChainedFormKey(IArgumentOperation argument, SecretOptions options)
-        {
-            if (argument.Parent is not IInvocationOperation { Instance: { } instance } || !argument.Value.ConstantValue.HasValue)
-            {
-                return null;
-            }
-
-            if (Unwrap(instance) is not IInvocationOperation { TargetMethod.Name: "Append", Arguments.Length: 1 } previous
-                || ConstantString(previous.Arguments[0].Value) is not { } text)
-            {
-                return null;
-            }
-
-            string trimmed = text.TrimEnd();
-            if (!trimmed.EndsWith("=", StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            int end = trimmed.Length - 1;
-            int start = end;
-            while (start > 0 && SecretNames.IsKeyChar(trimmed[start - 1]))
-            {
-                start--;
-            }
-
-            string? key = start < end ? trimmed.Substring(start, end - start) : null;
-            return options.MayNameSink(key) ? key : null;
         }
 
         private bool TryGetOptions(OperationAnalysisContext context, out SecretOptions options)
@@ -461,97 +301,18 @@ public sealed partial class HardCodedSecretAnalyzer
             return !_isTestProject || options.AnalyzeTestProjects;
         }
 
-        /// <summary>
-        /// The sink <paramref name="name"/> names here, as a <paramref name="kind"/>: a configured or
-        /// strong name always, a weak name only in client-authentication context.
-        /// </summary>
-        private static Sink? NameSink(string name, SinkKind kind, SecretOptions options, IOperation site, ISymbol? target, ISymbol? containing)
+        /// <summary>Reports every constant, non-placeholder string that <paramref name="value"/> can evaluate to.</summary>
+        private void ReportValue(OperationAnalysisContext context, IOperation value, Sink sink, SecretOptions options, bool replaceable = true)
         {
-            Sink? sink = Sink.Named(name, kind, options);
-            return sink is { IsWeak: true } && !IsClientAuthentication(site, target, containing) ? null : sink;
-        }
+            List<Leaf> leaves = Leaves(value);
 
-        /// <summary>The sink <paramref name="keyOperation"/> names when it is a constant client-secret key.</summary>
-        private static Sink? KeySink(IOperation? keyOperation, SecretOptions options, IOperation site, ISymbol? containing)
-        {
-            string? key = keyOperation is null ? null : ConstantString(keyOperation);
-            return key is null || !IsKeyLike(key) ? null : NameSink(key, SinkKind.Key, options, site, null, containing);
-        }
-
-        /// <summary>Whether a key is a plain name (letters, digits, <c>_ - . : @ $</c>), not a pattern or a sentence.</summary>
-        private static bool IsKeyLike(string key)
-        {
-            if (key.Length == 0 || key.Length > 128)
+            bool vaultNames = ValueRules.JudgesVaultNames(sink, context.ContainingSymbol);
+            foreach (Leaf leaf in leaves)
             {
-                return false;
-            }
-
-            foreach (char c in key)
-            {
-                if (!char.IsLetterOrDigit(c) && c != '_' && c != '-' && c != '.' && c != ':' && c != '@' && c != '$')
+                if (ValueRules.IsReportable(leaf.Value, sink, options, vaultNames))
                 {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>The constant key of a lookup: <c>config["k"]</c>, <c>GetEnvironmentVariable("k")</c>, <c>GetValue&lt;string&gt;("k")</c>, <c>GetSection("k").Value</c>.</summary>
-        private static string? LookupKey(IOperation value)
-        {
-            IOperation v = Unwrap(value);
-            if (v is IPropertyReferenceOperation { Property.IsIndexer: true } indexer && indexer.Arguments.Length == 1)
-            {
-                return ConstantString(indexer.Arguments[0].Value);
-            }
-
-            if (v is IPropertyReferenceOperation { Instance: { } instance })
-            {
-                v = Unwrap(instance);
-            }
-
-            if (v is IInvocationOperation invocation)
-            {
-                foreach (IArgumentOperation argument in invocation.Arguments)
-                {
-                    string? key = ConstantString(argument.Value);
-                    if (key is not null)
-                    {
-                        return key;
-                    }
-                }
-            }
-
-            return null;
-        }
-
-        private static string? ConstantString(IOperation operation)
-        {
-            IOperation o = Unwrap(operation);
-            if (o is INameOfOperation)
-            {
-                return null;
-            }
-
-            return o.ConstantValue.HasValue ? o.ConstantValue.Value as string : null;
-        }
-
-        private static IOperation Unwrap(IOperation operation)
-        {
-            IOperation o = operation;
-            while (true)
-            {
-                switch (o)
-                {
-                    case IConversionOperation conversion:
-                        o = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        o = parenthesized.Operand;
-                        continue;
-                    default:
-                        return o;
+                    SyntaxNode node = leaf.Node.SyntaxTree == context.Operation.Syntax.SyntaxTree ? leaf.Node : value.Syntax;
+                    Report(context, node, sink, replaceable);
                 }
             }
         }

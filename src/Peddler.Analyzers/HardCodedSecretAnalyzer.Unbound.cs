@@ -1,8 +1,9 @@
-using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
+using static Peddler.Analyzers.Operations;
+using static Peddler.Analyzers.SinkFinder;
+using static Peddler.Analyzers.ValueSources;
 
 namespace Peddler.Analyzers;
 
@@ -16,18 +17,6 @@ public sealed partial class HardCodedSecretAnalyzer
     /// </summary>
     private sealed partial class Analysis
     {
-        /// <summary>Verbs that make a method name a setter of what follows (<c>SetClientSecret</c>, <c>WithClientSecret</c>).</summary>
-        private static readonly string[] SetterVerbs = ["Set", "With", "Use", "Add"];
-
-        /// <summary>The member name written at an unbound assignment target (<c>options.ClientSecret</c>, <c>{ ClientSecret = … }</c>, <c>o?.ClientSecret</c>).</summary>
-        private static string? UnboundMemberName(SyntaxNode syntax) => syntax switch
-        {
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            _ => null,
-        };
-
         /// <summary>
         /// An invocation or creation that does not bind: its named arguments are judged by their names
         /// (<c>clientSecret: "…"</c>), and the single argument of a setter named for a client secret
@@ -111,22 +100,6 @@ public sealed partial class HardCodedSecretAnalyzer
             {
                 ReportValue(context, valueOperation, sink, options);
             }
-        }
-
-        /// <summary><c>ClientSecret</c> for <c>SetClientSecret</c>, <c>WithClientSecret</c>…: the strong secret name (or configured name) a setter is named for; otherwise <see langword="null"/>.</summary>
-        private static string? SetterSink(string method, SecretOptions options)
-        {
-            foreach (string verb in SetterVerbs)
-            {
-                if (method.Length > verb.Length && method.StartsWith(verb, StringComparison.Ordinal) && char.IsUpper(method[verb.Length]))
-                {
-                    string rest = method.Substring(verb.Length);
-                    bool named = rest.EndsWith("Secret", StringComparison.Ordinal) && SecretNames.Classify(rest) == SecretNameKind.Strong;
-                    return named || options.IsAdditionalSinkName(rest) ? rest : null;
-                }
-            }
-
-            return null;
         }
     }
 }

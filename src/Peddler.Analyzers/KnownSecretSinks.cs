@@ -92,7 +92,7 @@ internal sealed class KnownSecretSinks
 
         if (property.Name == "Value" && IsServerSecret(type))
         {
-            return Sink.Known(type.Name + ".Value");
+            return Sink.Known(type.Name + ".Value", property.Name);
         }
 
         if (property.Name != "ClientSecret")
@@ -102,7 +102,7 @@ internal sealed class KnownSecretSinks
 
         if (_peddlerOptions is not null && SymbolEqualityComparer.Default.Equals(type, _peddlerOptions))
         {
-            return Sink.Known("PeddlerClientOptions.ClientSecret");
+            return Sink.Known("PeddlerClientOptions.ClientSecret", property.Name);
         }
 
         foreach (INamedTypeSymbol request in _protocolRequests)
@@ -111,7 +111,7 @@ internal sealed class KnownSecretSinks
             {
                 if (SymbolEqualityComparer.Default.Equals(t, request))
                 {
-                    return Sink.Known(type.Name + ".ClientSecret");
+                    return Sink.Known(type.Name + ".ClientSecret", property.Name);
                 }
             }
         }
@@ -130,25 +130,25 @@ internal sealed class KnownSecretSinks
 
         if (IsServerSecretValue(parameter))
         {
-            return Sink.Known(type.Name + "(value)");
+            return Sink.Known(type.Name + "(value)", parameter.Name);
         }
 
         if (_msalBuilder is not null && method.Name == "WithClientSecret" && IsOrDerives(type, _msalBuilder))
         {
-            return Sink.Known("ConfidentialClientApplicationBuilder.WithClientSecret");
+            return Sink.Known("ConfidentialClientApplicationBuilder.WithClientSecret", parameter.Name);
         }
 
         if (_azureClientSecretCredential is not null && method.MethodKind == MethodKind.Constructor
             && parameter.Name == "clientSecret" && SymbolEqualityComparer.Default.Equals(type, _azureClientSecretCredential))
         {
-            return Sink.Known("ClientSecretCredential(clientSecret)");
+            return Sink.Known("ClientSecretCredential(clientSecret)", parameter.Name);
         }
 
         if (parameter.Name == "password" && _networkCredential is not null && method.MethodKind == MethodKind.Constructor
             && SymbolEqualityComparer.Default.Equals(type, _networkCredential))
         {
             // new NetworkCredential(clientId, clientSecret) for Basic client authentication.
-            return Sink.Known("NetworkCredential(password)");
+            return Sink.Known("NetworkCredential(password)", parameter.Name);
         }
 
         if (parameter.Name == "password" && _protocolRequests.Count > 0)
@@ -156,7 +156,7 @@ internal sealed class KnownSecretSinks
             string ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
             if (ns == "Duende.IdentityModel.Client" || ns == "IdentityModel.Client" || ns == "Duende.IdentityModel" || ns == "IdentityModel")
             {
-                return Sink.Known(type.Name + "." + method.Name + "(password)");
+                return Sink.Known(type.Name + "." + method.Name + "(password)", parameter.Name);
             }
         }
 

@@ -21,7 +21,7 @@ internal enum SecretNameKind
 /// into lower-case words at <c>_</c>, <c>-</c>, <c>.</c>, <c>:</c>, spaces and camel-case humps;
 /// the last <c>secret</c> word decides.
 /// </summary>
-internal static class SecretNames
+internal static partial class SecretNames
 {
     /// <summary>The word every built-in sink name has (<c>clientSecret</c>, <c>client_secret</c>, <c>Secret</c>).</summary>
     public const string Word = "secret";
@@ -269,9 +269,6 @@ internal static class SecretNames
 
         return words;
     }
-
-    /// <summary>Whether <paramref name="c"/> can be part of a key written in text (<c>client_secret</c>, <c>Peddler.ClientSecret</c>, <c>client-secret</c>).</summary>
-    public static bool IsKeyChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
 
     /// <summary>Normalises a name for comparisons with configured names: lower case, letters and digits only, without the <c>m_</c> / <c>s_</c> / <c>_</c> field prefixes.</summary>
     public static string Normalize(string name)

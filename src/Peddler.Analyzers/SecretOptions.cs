@@ -73,25 +73,12 @@ internal sealed class SecretOptions
             return false;
         }
 
-        for (int start = 0; start < text.Length; start++)
+        foreach ((int start, int end) in SecretNames.KeyRuns(text))
         {
-            if (!SecretNames.IsKeyChar(text[start]) || (start > 0 && SecretNames.IsKeyChar(text[start - 1])))
-            {
-                continue;
-            }
-
-            int end = start;
-            while (end < text.Length && SecretNames.IsKeyChar(text[end]))
-            {
-                end++;
-            }
-
             if (IsAdditionalSinkName(text.Substring(start, end - start)))
             {
                 return true;
             }
-
-            start = end;
         }
 
         return false;

@@ -83,7 +83,7 @@ internal static class SecretValues
             return false;
         }
 
-        if (SecretNames.IsSecretSettingName(v) || SecretNames.IsSecretSettingName(StripDecoration(v)))
+        if (SecretNames.IsSecretSettingName(v) || SecretNames.IsSecretSettingName(StripDecoration(v)) || IsSecretMarker(v))
         {
             // client_secret, Peddler:ClientSecret, and token-replacement markers around them:
             // #{ClientSecret}#, __CLIENT_SECRET__, @ClientSecret@.
@@ -300,6 +300,32 @@ internal static class SecretValues
     }
 
     /// <summary>Removes the punctuation around a value: <c>#{ClientSecret}#</c> becomes <c>ClientSecret</c>.</summary>
+    /// <summary>
+    /// Whether <paramref name="v"/> is a token-replacement marker named for a client secret whose
+    /// words carry digits (<c>___AUTH0_VALID__CLIENT_SECRET___</c>, <c>__M2M_CLIENT_SECRET__</c>),
+    /// which <see cref="SecretNames.IsSecretSettingName"/> leaves to the value rules: wrapped in
+    /// <c>_</c> on both sides, letters, digits and <c>_</c> inside, and ending in a strong secret name.
+    /// </summary>
+    private static bool IsSecretMarker(string v)
+    {
+        if (v.Length < 8 || !v.StartsWith("__", StringComparison.Ordinal) || !v.EndsWith("__", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string inner = v.Trim('_');
+        foreach (char c in inner)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        List<string> words = SecretNames.SplitWords(inner);
+        return words.Count >= 2 && words[words.Count - 1] == SecretNames.Word && SecretNames.Classify(inner) == SecretNameKind.Strong;
+    }
+
     private static string StripDecoration(string v)
     {
         int start = 0;

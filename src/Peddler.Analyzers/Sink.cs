@@ -71,15 +71,23 @@ internal enum SinkStrength
 /// </summary>
 internal sealed class Sink
 {
-    public Sink(string name, SinkKind kind, SinkStrength strength)
+    public Sink(string name, SinkKind kind, SinkStrength strength, string? writtenTo = null)
     {
         Name = name;
         Kind = kind;
         Strength = strength;
+        WrittenTo = writtenTo ?? name;
     }
 
     /// <summary>The name as written: an identifier, a key, or the display name of a known member.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The member, parameter or key the value is written to: <see cref="Name"/> for a sink found by
+    /// its name, the parameter or property name for a known member (<c>password</c> of
+    /// <c>NetworkCredential(password)</c>). A value equal to it is a label, not a secret.
+    /// </summary>
+    public string WrittenTo { get; }
 
     public SinkKind Kind { get; }
 
@@ -99,8 +107,8 @@ internal sealed class Sink
         _ => Name,
     };
 
-    /// <summary>A member of a known client library, shown as <paramref name="display"/>.</summary>
-    public static Sink Known(string display) => new(display, SinkKind.KnownApi, SinkStrength.Known);
+    /// <summary>A member of a known client library, shown as <paramref name="display"/>, written to the member or parameter <paramref name="writtenTo"/>.</summary>
+    public static Sink Known(string display, string writtenTo) => new(display, SinkKind.KnownApi, SinkStrength.Known, writtenTo);
 
     /// <summary>
     /// A sink recognised by its name: configured names first, then the word rules of

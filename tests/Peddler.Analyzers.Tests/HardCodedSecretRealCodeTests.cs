@@ -36,6 +36,20 @@ public class HardCodedSecretRealCodeTests
             """)
         },
 
+        // A token-replacement marker named for the secret, with digits in a word (issue 20's widened corpus).
+        {
+            "secret marker with a digit in a word",
+            Sources.InMethod(
+                """var verifier = new TokenVerifier("___CONTOSO2_TEST__CLIENT_SECRET___"); var other = new TokenVerifier({|PDL001:"__Q8zR2mT0vXk5NwP__"|});""",
+                """    sealed class TokenVerifier { public TokenVerifier(string clientSecret) { } }""")
+        },
+
+        // A value that is the name of the known parameter it is passed to is a label (issue 20's widened corpus).
+        {
+            "NetworkCredential password that is the word password",
+            Sources.InMethod("""var credential = new System.Net.NetworkCredential("user", "password"); var real = new System.Net.NetworkCredential("client-id", {|PDL001:"Zk9QmpR8x"|});""")
+        },
+
         // The bare word "secret" outside client authentication.
         { "weak name with a word-shaped value", Sources.InMethod("""var request = new TokenRequest { Secret = "secret" };""", """    class TokenRequest { public string? Secret { get; set; } }""") },
         { "Key Vault secret name passed to a secret parameter", Sources.InMethod("""var config = GetConfig("App-Default");""", """    static string GetConfig(string secret) => secret;""") },

@@ -94,6 +94,11 @@ public class SecretRulesTests
     [InlineData("Xtodo9Qz1", true)]
     [InlineData("#{ClientSecret}#", false)]
     [InlineData("__CLIENT_SECRET__", false)]
+    [InlineData("___AUTH0_VALID__CLIENT_SECRET___", false)]
+    [InlineData("__M2M_CLIENT_SECRET__", false)]
+    [InlineData("__Q8zR2mT0vXk5NwP__", true)]
+    [InlineData("__Q8zR2mT0vX_SECRET__", true)]
+    [InlineData("AUTH0_VALID_CLIENT_SECRET9", true)]
     [InlineData("example", false)]
     [InlineData("client_secret", false)]
     [InlineData("Peddler:ClientSecret", false)]
@@ -117,4 +122,43 @@ public class SecretRulesTests
     [InlineData("carrier-900001", false)]
     public void Documentation_placeholders(string token, bool expected) =>
         Assert.Equal(expected, PeddlerClientAttributeAnalyzer.IsDocumentationPlaceholder(token));
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("client_secret", "client_secret")]
+    [InlineData("grant_type=client_credentials&client_secret=x", "grant_type|client_credentials|client_secret|x")]
+    [InlineData("{ \"Peddler.ClientSecret\": \"a-b\" }", "Peddler.ClientSecret|a-b")]
+    [InlineData("  &&=", "")]
+    [InlineData("<k>v</k>", "k|v|k")]
+    public void Key_runs_are_the_maximal_runs_of_key_characters(string text, string expected)
+    {
+        var keys = new System.Collections.Generic.List<string>();
+        foreach ((int start, int end) in SecretNames.KeyRuns(text))
+        {
+            keys.Add(text.Substring(start, end - start));
+        }
+
+        Assert.Equal(expected, string.Join("|", keys));
+    }
+
+    [Theory]
+    [InlineData("grant_type=client_credentials&client_secret=Q8zR2mT0vXk5NwPfake", "client_secret", "FormField", "Q8zR2mT0vXk5NwPfake")]
+    [InlineData("{ \"client_secret\": \"Q8zR2mT0vXk5NwPfake\" }", "client_secret", "JsonField", "Q8zR2mT0vXk5NwPfake")]
+    [InlineData("<ClientSecret>Q8zR2mT0vXk5NwPfake</ClientSecret>", "ClientSecret", "XmlElement", "Q8zR2mT0vXk5NwPfake")]
+    public void Text_fields_name_their_kind(string text, string key, string kind, string value)
+    {
+        (Sink Sink, string Value)? found = TextFields.FindEmbeddedSecret(text, SecretOptions.Default);
+
+        Assert.NotNull(found);
+        Assert.Equal(key, found.Value.Sink.Name);
+        Assert.Equal(kind, found.Value.Sink.Kind.ToString());
+        Assert.Equal(value, found.Value.Value);
+    }
+
+    [Theory]
+    [InlineData("client_secret=Q8zR2mT0vX\u0001")]
+    [InlineData("{ \"secret\": \"Q8zR2mT0vXk5NwPfake\" }")]
+    [InlineData("{ \"client_secret\": 12345 }")]
+    public void Text_fields_without_a_whole_secret_or_context_find_nothing(string text) =>
+        Assert.Null(TextFields.FindEmbeddedSecret(text, SecretOptions.Default));
 }
