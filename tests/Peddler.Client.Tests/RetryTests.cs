@@ -88,6 +88,25 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task Retry_After_as_an_HTTP_date_is_honoured_and_bounded_by_MaxRetryAfter()
+    {
+        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        string inAnHour = DateTimeOffset.UtcNow.AddHours(1).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        env.Server.Faults.Enqueue(PeddlerFault.Respond(503, "application/json", """{"error":"temporarily_unavailable"}""", [new("Retry-After", inAnHour)]));
+        var time = new RecordingTimeProvider();
+        PeddlerClientOptions options = env.Options();
+        options.MaxRetryAfter = TimeSpan.FromSeconds(1);
+        var tokens = new CarrierTokens(env.Http, options, time);
+
+        await tokens.GetTokenAsync();
+
+        // Without the date the wait would be the back-off (at most MaxRetryDelay, 5 ms here).
+        TimeSpan[] waits = time.DueTimes.Where(d => d != options.Timeout && d != options.AttemptTimeout).ToArray();
+        Assert.Equal([TimeSpan.FromSeconds(1)], waits);
+        Assert.Equal(2, env.Server.TokenRequestCount);
+    }
+
+    [Fact]
     public void Backoff_grows_exponentially_with_jitter_and_is_capped()
     {
         var settings = PeddlerRequestSettingsFor(new PeddlerClientOptions
