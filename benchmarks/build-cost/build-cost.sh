@@ -4,14 +4,29 @@
 # builds (dotnet build --no-incremental) of each, alternating, reporting medians and the ratio.
 #
 #   benchmarks/build-cost/build-cost.sh [--files 2000] [--clients 200] [--methods 20] [--runs 3]
+#                                       [--sdk console|web] [--variants "with"]
 #                                       [--feed DIR --version V] [--work DIR] [--max-ratio R]
+#
+# --sdk web makes the same project a Microsoft.NET.Sdk.Web one (with a minimal Program.cs, in
+# both projects); the default is a Microsoft.NET.Sdk library, as in the independent measurement.
+# --variants lists the project shapes built against the baseline ("without"), one after the
+# other in each run, so that every shape sees the same load; each is reported as a ratio to it:
+#   with          the PackageReference and [PeddlerClient] on the first --clients classes
+#   noanalyzers   the PackageReference with ExcludeAssets="analyzers" (no generator, no analyzers)
+#   noattributes  the PackageReference, no [PeddlerClient] (generator finds nothing to generate)
+#   nobuild       "with", and ExcludeAssets="build;buildTransitive" (no build/Peddler.Generators.props)
+#   deps          no Peddler package: only the Microsoft.Extensions.* packages it depends on
+#                 (the versions of the packed nuspec's group for net10.0)
+#   nodepgen      "with", and the dependencies' own analyzers/generators removed before compiling
+# A variant may name another version of the package in the same feed, as in "with with@0.1.0-b2"
+# (before and after a change, alternated in the same run). --max-ratio applies to the first variant.
 #
 # Without --feed, packs src/Peddler.Client (the Peddler.Generators package: runtime, generator,
 # analyzers) into a temporary feed first. --max-ratio makes the script exit 1 above that ratio
 # (used by the CI smoke run, which is tiny: its ratio is noise and only proves the script works).
 set -euo pipefail
 
-files=2000 clients=200 methods=20 runs=3 feed="" version="" work="" max_ratio=""
+files=2000 clients=200 methods=20 runs=3 feed="" version="" work="" max_ratio="" sdk=console variants=with
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2 ;;
@@ -22,6 +37,8 @@ while [ $# -gt 0 ]; do
     --version) version=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --max-ratio) max_ratio=$2; shift 2 ;;
+    --sdk) sdk=$2; shift 2 ;;
+    --variants) variants=$2; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -42,10 +59,27 @@ if [ -z "$feed" ]; then
     || { cat "$work/pack.log"; exit 1; }
 fi
 [ -n "$version" ] || { echo "--version is required with --feed" >&2; exit 2; }
+case "$sdk" in
+  console) project_sdk=Microsoft.NET.Sdk ;;
+  web) project_sdk=Microsoft.NET.Sdk.Web ;;
+  *) echo "--sdk is console or web" >&2; exit 2 ;;
+esac
+
+# The package's own dependencies for net10.0, read from the packed nuspec (for the "deps" variant).
+dependency_references() {
+  unzip -p "$feed/Peddler.Generators.$1.nupkg" Peddler.Generators.nuspec | python3 -c '
+import re, sys
+text = sys.stdin.read()
+group = re.search(r"<group targetFramework=\"net10.0\">(.*?)</group>", text, re.S).group(1)
+for name, ver in re.findall(r"<dependency id=\"([^\"]+)\" version=\"([^\"]+)\"", group):
+    print(f"<PackageReference Include=\"{name}\" Version=\"{ver}\" />")
+'
+}
 
 # Files: 20 small methods each; the first $clients classes are partial and, with the package, annotated.
-generate() { # $1 = directory, $2 = with|without
-  local dir=$1 mode=$2
+generate() { # $1 = directory, $2 = a variant (see above) or without
+  local dir=$1 mode=${2%%@*} annotate=without version=$version
+  [ "$2" != "${2#*@}" ] && version=${2#*@}
   rm -rf "$dir"; mkdir -p "$dir/Code"
   # Isolate from the repository's Directory.Build.props / Directory.Packages.props.
   echo '<Project />' >"$dir/Directory.Build.props"
@@ -59,10 +93,32 @@ generate() { # $1 = directory, $2 = with|without
   </packageSources>
 </configuration>
 XML
-  local reference=""
-  [ "$mode" = with ] && reference="<ItemGroup><PackageReference Include=\"Peddler.Generators\" Version=\"$version\" /></ItemGroup>"
+  local package="<PackageReference Include=\"Peddler.Generators\" Version=\"$version\"" reference="" extra=""
+  case "$mode" in
+    without) ;;
+    with) reference="$package />"; annotate=with ;;
+    noanalyzers) reference="$package ExcludeAssets=\"analyzers\" />" ;;
+    noattributes) reference="$package />" ;;
+    nobuild) reference="$package ExcludeAssets=\"build;buildTransitive\" />"; annotate=with ;;
+    deps) reference=$(dependency_references "$version")
+      # In a web project these are pruned (the shared framework has them): NU1510 says so.
+      extra="<PropertyGroup><NoWarn>\$(NoWarn);NU1510</NoWarn></PropertyGroup>" ;;
+    nodepgen)
+      reference="$package />"; annotate=with
+      # Every analyzer that comes from a Microsoft.Extensions.* or System.Text.Json package.
+      extra='<Target Name="RemoveDependencyAnalyzers" BeforeTargets="CoreCompile" AfterTargets="ResolveTargetingPackAssets">
+    <ItemGroup>
+      <Analyzer Remove="@(Analyzer)" Condition="$([MSBuild]::ValueOrDefault(&apos;%(Analyzer.NuGetPackageId)&apos;, &apos;&apos;).StartsWith(&apos;Microsoft.Extensions.&apos;)) Or &apos;%(Analyzer.NuGetPackageId)&apos; == &apos;System.Text.Json&apos;" />
+    </ItemGroup>
+  </Target>' ;;
+    *) echo "unknown variant: $mode" >&2; exit 2 ;;
+  esac
+  [ -n "$reference" ] && reference="<ItemGroup>$reference</ItemGroup>"
+  if [ "$sdk" = web ]; then
+    printf '%s\n' 'var app = WebApplication.CreateBuilder(args).Build();' 'app.Run();' >"$dir/Program.cs"
+  fi
   cat >"$dir/BuildCost.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
+<Project Sdk="$project_sdk">
   <PropertyGroup>
     <TargetFramework>net10.0</TargetFramework>
     <Nullable>enable</Nullable>
@@ -70,9 +126,10 @@ XML
     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
   </PropertyGroup>
   $reference
+  $extra
 </Project>
 XML
-  python3 - "$dir/Code" "$mode" "$files" "$clients" "$methods" <<'PY'
+  python3 - "$dir/Code" "$annotate" "$files" "$clients" "$methods" <<'PY'
 import os, sys
 out, mode, files, clients, methods = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 for i in range(files):
@@ -119,28 +176,38 @@ build_seconds() { # $1 = directory
 
 median() { python3 -c "import statistics,sys; print(f'{statistics.median(map(float, sys.argv[1:])):.2f}')" "$@"; }
 
+read -r -a shapes <<<"$variants"
 generate "$work/without" without
-generate "$work/with" with
+for v in "${shapes[@]}"; do generate "$work/$v" "$v"; done
 # One warm-up build each (compiler server, disk cache), not counted.
 build_seconds "$work/without" >/dev/null
-build_seconds "$work/with" >/dev/null
+for v in "${shapes[@]}"; do build_seconds "$work/$v" >/dev/null; done
 
-without=() with=()
+declare -A times=()
 for ((r = 1; r <= runs; r++)); do
-  without+=("$(build_seconds "$work/without")")
-  with+=("$(build_seconds "$work/with")")
-  echo "run $r: without ${without[-1]} s, with ${with[-1]} s"
+  line="run $r ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)):"
+  t=$(build_seconds "$work/without"); times[without]+=" $t"; line+=" without $t s"
+  for v in "${shapes[@]}"; do
+    t=$(build_seconds "$work/$v"); times[$v]+=" $t"; line+=", $v $t s"
+  done
+  echo "$line"
 done
 
-m_without=$(median "${without[@]}")
-m_with=$(median "${with[@]}")
-ratio=$(python3 -c "print(f'{$m_with / $m_without:.3f}')")
-echo "files=$files clients=$clients methods/file=$methods runs=$runs"
+# shellcheck disable=SC2086 # the times are a space-separated list
+m_without=$(median ${times[without]})
+echo "sdk=$sdk files=$files clients=$clients methods/file=$methods runs=$runs package=$version"
 echo "median without package: $m_without s"
-echo "median with package:    $m_with s"
-echo "ratio (with / without): $ratio"
+first_ratio=""
+for v in "${shapes[@]}"; do
+  # shellcheck disable=SC2086
+  m=$(median ${times[$v]})
+  ratio=$(python3 -c "print(f'{$m / $m_without:.3f}')")
+  [ -n "$first_ratio" ] || first_ratio=$ratio
+  printf 'median %-14s %s s, ratio %s\n' "$v:" "$m" "$ratio"
+done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(date -u +%H:%M:%S) UTC)"
 echo "work directory: $work"
-if [ -n "$max_ratio" ] && python3 -c "import sys; sys.exit(0 if $ratio > $max_ratio else 1)"; then
-  echo "ratio $ratio is above $max_ratio" >&2
+if [ -n "$max_ratio" ] && python3 -c "import sys; sys.exit(0 if $first_ratio > $max_ratio else 1)"; then
+  echo "ratio $first_ratio is above $max_ratio" >&2
   exit 1
 fi
