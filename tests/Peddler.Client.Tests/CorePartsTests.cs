@@ -46,6 +46,15 @@ public sealed class CacheEntryTests
     }
 
     [Fact]
+    public void A_margin_over_half_the_lifetime_is_cut_to_half()
+    {
+        // 100 s, a 60 s margin asked for: refreshed at 50 s, not at 40 s.
+        (CacheEntry entry, _) = Schedule(TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(60));
+        Assert.Equal(TimeSpan.FromSeconds(50), After(entry.RefreshAt, entry.RequestedAt));
+        Assert.Equal(TimeSpan.FromSeconds(95), After(entry.UsableUntil, entry.RequestedAt));
+    }
+
+    [Fact]
     public void A_margin_below_the_skew_allowance_is_raised_to_it()
     {
         (CacheEntry entry, _) = Schedule(TimeSpan.FromHours(1), TimeSpan.FromSeconds(1));
@@ -72,6 +81,66 @@ public sealed class CacheEntryTests
         Assert.Equal(expired.RequestedAt, expired.RefreshAt);
         Assert.Equal(expired.RequestedAt, expired.UsableUntil);
         Assert.Equal(1_000_000, expired.RefreshAtTickCount);
+    }
+}
+
+/// <summary>The run-time carriers of a client: created on first use, found again, evicted when idle.</summary>
+public sealed class CarrierSetTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    private CarrierSet Create(TimeSpan idleTimeout)
+    {
+        var options = new PeddlerClientOptions { ClientId = "id", ClientSecret = Fake.Secret, CarrierIdleTimeout = idleTimeout };
+        var core = new ClientCore(new System.Net.Http.HttpClient(), null, options, ConfiguredCarrierTokens.Descriptor, _time, null, null);
+        return new CarrierSet(core);
+    }
+
+    [Fact]
+    public void A_carrier_is_made_once_and_found_again_and_a_bad_id_is_refused_with_the_reason()
+    {
+        CarrierSet carriers = Create(TimeSpan.FromMinutes(1));
+        CarrierClient first = carriers.Get("900001");
+        Assert.Same(first, carriers.Get("900001"));
+        Assert.Equal("900001", first.CarrierId);
+        Assert.Equal(1, carriers.Count);
+
+        ArgumentException bad = Assert.Throws<ArgumentException>(() => carriers.Get("9000 01"));
+        Assert.Contains("'9000 01' is not a valid scope token", bad.Message, StringComparison.Ordinal);
+        Assert.Equal(1, carriers.Count);
+
+        // Under a test clock the lock-free token read is off: the carrier's own cache decides.
+        Assert.Null(carriers.TryGetFreshToken("900001"));
+    }
+
+    [Fact]
+    public void A_carrier_is_active_up_to_its_idle_timeout_and_evicted_after_it_at_the_next_sweep()
+    {
+        CarrierSet carriers = Create(TimeSpan.FromSeconds(8));
+        CarrierClient idle = carriers.Get("900001");
+
+        _time.Advance(TimeSpan.FromSeconds(8));
+        Assert.Contains(idle, carriers.Active());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.DoesNotContain(idle, carriers.Active());
+        Assert.Contains(idle, carriers.All());
+
+        // Sweeps come every quarter of the idle timeout (at least a second): this lookup sweeps.
+        carriers.Get("900002");
+        Assert.Equal(1, carriers.Count);
+        Assert.DoesNotContain(idle, carriers.All());
+        Assert.NotSame(idle, carriers.Get("900001"));
+    }
+
+    [Fact]
+    public void A_carrier_idle_exactly_its_timeout_is_kept_by_a_sweep()
+    {
+        CarrierSet carriers = Create(TimeSpan.FromSeconds(8));
+        CarrierClient kept = carriers.Get("900001");
+        _time.Advance(TimeSpan.FromSeconds(8));
+        carriers.Get("900002");
+        Assert.Same(kept, carriers.Get("900001"));
+        Assert.Equal(2, carriers.Count);
     }
 }
 
