@@ -67,5 +67,5 @@ public sealed class PeddlerClientDescriptor
     /// <returns>A one-line description for logs and debugger displays.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{ClientName} (Environment: {Environment}, TokenEndpoint: {TokenEndpoint.OriginalString}, Scopes: {Scopes})");
+        $"{ClientName} (Environment: {Environment}, TokenEndpoint: {PeddlerRequestSettings.DisplayOf(TokenEndpoint)}, Scopes: {Scopes})");
 }

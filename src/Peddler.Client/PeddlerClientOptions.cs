@@ -127,5 +127,5 @@ public sealed class PeddlerClientOptions
     /// <summary>Describes the options without the client secret.</summary>
     public override string ToString() =>
         $"ClientId = {ClientId ?? "(none)"}, ClientSecret = {(string.IsNullOrEmpty(ClientSecret) ? "(none)" : "***")}, " +
-        $"TokenEndpoint = {TokenEndpoint?.ToString() ?? "(environment default)"}, CarrierId = {CarrierId ?? "(none)"}";
+        $"TokenEndpoint = {(TokenEndpoint is null ? "(environment default)" : PeddlerRequestSettings.DisplayOf(TokenEndpoint))}, CarrierId = {CarrierId ?? "(none)"}";
 }

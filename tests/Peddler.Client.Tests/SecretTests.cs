@@ -57,6 +57,24 @@ public class SecretTests
     }
 
     [Fact]
+    public void Options_ToString_shows_the_endpoint_without_its_user_info_or_query()
+    {
+        var options = new PeddlerClientOptions
+        {
+            ClientId = "visible-id",
+            ClientSecret = DistinctSecret,
+            TokenEndpoint = new Uri("https://fake-user:fake-password-in-uri@idp.example/oauth/token?api_key=fake-key-in-query#frag"),
+        };
+
+        string text = options.ToString();
+
+        Assert.Contains("https://idp.example/oauth/token", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fake-password-in-uri", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fake-key-in-query", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fake-user", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Token_ToString_does_not_reveal_the_token()
     {
         await using TestEnvironment env = await TestEnvironment.StartAsync();
