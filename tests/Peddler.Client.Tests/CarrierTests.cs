@@ -108,7 +108,7 @@ public class CarrierTests
         Assert.Equal(1000, env.Server.TokenRequestCount);
         Assert.All(results, r => Assert.Equal("DEFAULT authenticated " + r.Carrier, r.Token.Scope));
         Assert.Equal(1000, results.Select(r => r.Token.AccessToken).Distinct().Count());
-        Assert.Equal(1000, provider.Carriers!.Count);
+        Assert.Equal(1000, provider.Carriers!.All().Count);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class CarrierTests
 
         // Capacity 1: a second carrier evicts the first.
         await provider.ForCarrier("900002").GetTokenAsync();
-        Assert.Equal(1, provider.Carriers!.Count);
+        Assert.Single(provider.Carriers!.All());
         Assert.NotSame(held, provider.ForCarrier("900001"));
 
         // The holder still has its token, and can still get new ones.
@@ -149,7 +149,7 @@ public class CarrierTests
         time.Advance(TimeSpan.FromMinutes(2));
         provider.ForCarrier("900002");
 
-        Assert.Equal(1, provider.Carriers!.Count);
+        Assert.Single(provider.Carriers!.All());
         Assert.Same(first, Clients.WithoutWaiting(held.GetTokenAsync()));
         Assert.NotSame(held, provider.ForCarrier("900001"));
         Assert.Equal(1, env.Server.TokenRequestCount);
@@ -243,7 +243,7 @@ public class CarrierTests
 
         done.Cancel();
         await Task.WhenAll(readers);
-        Assert.True(provider.Carriers!.Count <= 1500, $"{provider.Carriers!.Count} carriers kept");
+        Assert.True(provider.Carriers!.All().Count <= 1500, $"{provider.Carriers!.All().Count} carriers kept");
         Assert.True(reads > 0);
     }
 
@@ -265,7 +265,7 @@ public class CarrierTests
 
         provider.ForCarrier("900002");
         Assert.Same(held, provider.ForCarrier("900001"));
-        Assert.Equal(2, provider.Carriers!.Count);
+        Assert.Equal(2, provider.Carriers!.All().Count);
 
         // Unused for over a minute: evicted on the next lookup.
         time.Advance(TimeSpan.FromSeconds(61));

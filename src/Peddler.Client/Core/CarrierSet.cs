@@ -16,9 +16,6 @@ internal sealed class CarrierSet(ClientCore core)
     private readonly CarrierTable _table = new(core.Clock.NowMilliseconds);
     private long _nextSweep;
 
-    /// <summary>Carriers kept now.</summary>
-    public int Count => _table.Count;
-
     /// <summary>
     /// With the system clock, the cached token of <paramref name="carrierId"/> before its refresh
     /// point, read from its slot without touching its client; <see langword="null"/> otherwise.
