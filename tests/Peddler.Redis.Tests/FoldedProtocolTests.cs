@@ -176,11 +176,13 @@ public sealed class FoldedProtocolTests
         await using CacheServer cache = await CacheServer.StartSharedAsync();
         await using Fleet fleet = await Fleet.StartAsync(cache);
 
-        // A 1.5 s lease (extended every 0.5 s) and a request of 4 s: without extensions the lock
-        // would expire mid-request and b would request a token of its own.
-        FleetTokens a = fleet.AddInstance(o => o.LockLease = TimeSpan.FromSeconds(1.5));
-        FleetTokens b = fleet.AddInstance(o => o.LockLease = TimeSpan.FromSeconds(1.5));
-        fleet.Server.Faults.Enqueue(PeddlerFault.Delay(TimeSpan.FromSeconds(4)));
+        // A 4.5 s lease (extended every 1.5 s) and a request of 6.5 s: without extensions the lock
+        // would expire mid-request and b would request a token of its own. (The margin is wide on
+        // purpose: on a loaded CI machine an extension may run a second or more late; a 1.5 s lease
+        // failed there. FleetLockTests checks the extension schedule itself on a fake clock.)
+        FleetTokens a = fleet.AddInstance(o => o.LockLease = TimeSpan.FromSeconds(4.5));
+        FleetTokens b = fleet.AddInstance(o => o.LockLease = TimeSpan.FromSeconds(4.5));
+        fleet.Server.Faults.Enqueue(PeddlerFault.Delay(TimeSpan.FromSeconds(6.5)));
         Task<PeddlerAccessToken> first = a.GetTokenAsync().AsTask();
 
         await using IConnectionMultiplexer redis = await RedisInspector.ConnectAsync(cache);
