@@ -6,6 +6,7 @@
 #   benchmarks/build-cost/build-cost.sh [--files 2000] [--clients 200] [--methods 20] [--runs 3]
 #                                       [--sdk console|web] [--variants "with"]
 #                                       [--feed DIR --version V] [--work DIR] [--max-ratio R]
+#                                       [--compiler-server on|off]
 #
 # --sdk web makes the same project a Microsoft.NET.Sdk.Web one (with a minimal Program.cs, in
 # both projects); the default is a Microsoft.NET.Sdk library, as in the independent measurement.
@@ -18,12 +19,21 @@
 #   deps          no Peddler package: only the Microsoft.Extensions.* packages it depends on
 #                 (the versions of the packed nuspec's group for net10.0)
 #   nodepgen      "with", and the dependencies' own analyzers/generators removed before compiling
+#   generated     "noanalyzers", plus the sources the generator writes for "with" as plain files:
+#                 what compiling the generated code costs, without running the generator
 # A variant may name another version of the package in the same feed, as in "with with@0.1.0-b2"
 # (before and after a change, alternated in the same run). --max-ratio applies to the first variant.
 #
 # Without --feed, packs src/Peddler.Client (the Peddler.Generators package: runtime, generator,
 # analyzers) into a temporary feed first. --max-ratio makes the script exit 1 above that ratio
 # (used by the CI smoke run, which is tiny: its ratio is noise and only proves the script works).
+#
+# --compiler-server: whether csc runs in the shared compiler server (VBCSCompiler, the .NET SDK's
+# default: "on") or as a new process per build ("off", what UseSharedCompilation=false in the
+# environment gives). Without the option the environment decides; the summary says which. A new
+# process compiles with a cold JIT, and every part of the package that the build exercises for
+# the first time (the generator, the analyzers, the compiler's paths for the generated code) is
+# paid in JIT time on every build.
 set -euo pipefail
 
 files=2000 clients=200 methods=20 runs=3 feed="" version="" work="" max_ratio="" sdk=console variants=with
@@ -39,6 +49,13 @@ while [ $# -gt 0 ]; do
     --max-ratio) max_ratio=$2; shift 2 ;;
     --sdk) sdk=$2; shift 2 ;;
     --variants) variants=$2; shift 2 ;;
+    --compiler-server)
+      case "$2" in
+        on) export UseSharedCompilation=true ;;
+        off) export UseSharedCompilation=false ;;
+        *) echo "--compiler-server is on or off" >&2; exit 2 ;;
+      esac
+      shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -97,7 +114,7 @@ XML
   case "$mode" in
     without) ;;
     with) reference="$package />"; annotate=with ;;
-    noanalyzers) reference="$package ExcludeAssets=\"analyzers\" />" ;;
+    noanalyzers|generated) reference="$package ExcludeAssets=\"analyzers\" />" ;;
     noattributes) reference="$package />" ;;
     nobuild) reference="$package ExcludeAssets=\"build;buildTransitive\" />"; annotate=with ;;
     deps) reference=$(dependency_references "$version")
@@ -163,6 +180,15 @@ for i in range(files):
         f.write("\n".join(lines) + "\n")
 PY
   dotnet restore "$dir/BuildCost.csproj" >"$dir/restore.log" 2>&1 || { cat "$dir/restore.log"; exit 1; }
+  if [ "$mode" = generated ]; then
+    # The generator's output for the "with" shape, written by one build of it, as plain sources.
+    generate "$dir.with" "with@$version"
+    dotnet build "$dir.with/BuildCost.csproj" --no-restore -nologo -clp:ErrorsOnly -p:EmitCompilerGeneratedFiles=true \
+      "-p:CompilerGeneratedFilesOutputPath=$dir.with/generated" >"$dir.with/build.log" 2>&1 || { cat "$dir.with/build.log"; exit 1; }
+    mkdir -p "$dir/Code/Generated"
+    find "$dir.with/generated" -path '*Peddler.Generators*' -name '*.cs' -exec cp {} "$dir/Code/Generated/" \;
+    rm -rf "$dir.with"
+  fi
 }
 
 build_seconds() { # $1 = directory
@@ -196,6 +222,7 @@ done
 # shellcheck disable=SC2086 # the times are a space-separated list
 m_without=$(median ${times[without]})
 echo "sdk=$sdk files=$files clients=$clients methods/file=$methods runs=$runs package=$version"
+echo "compiler server: $([ "${UseSharedCompilation:-true}" = false ] && echo "off (a new csc process per build)" || echo "on (VBCSCompiler)")"
 echo "median without package: $m_without s"
 first_ratio=""
 for v in "${shapes[@]}"; do
