@@ -71,8 +71,33 @@ public sealed class SettingsValidationTests
         Assert.StartsWith("CarrierTokens: PeddlerClientOptions.CarrierId is set, but the client's Scopes 'DEFAULT authenticated 900001' fix the carrier at compile time; write {CarrierId} in Scopes", ex.Message, StringComparison.Ordinal);
         Assert.Equal("carrierId", ex.ParamName);
 
+        // The validator (every problem, configuration keys) reports it too, and so does resolving the scope directly.
+        var problem = Assert.Single(PeddlerRequestSettings.Validate(spaced, ConfiguredCarrierTokens.Descriptor, name => "Peddler:" + name, stopAtFirst: false));
+        Assert.Equal("carrierId", problem.ParamName);
+        Assert.StartsWith("Peddler:CarrierId '900 001' is not a valid scope token", problem.Message, StringComparison.Ordinal);
+        var resolved = Assert.Throws<ArgumentException>(() => PeddlerRequestSettings.ResolveScope("DEFAULT authenticated {CarrierId}", "900 001", "X: "));
+        Assert.StartsWith("X: PeddlerClientOptions.CarrierId '900 001' is not a valid scope token", resolved.Message, StringComparison.Ordinal);
+
         PeddlerClientOptions fine = Valid();
         fine.CarrierId = "900002";
         Assert.Equal("DEFAULT authenticated 900002", PeddlerRequestSettings.From(fine, ConfiguredCarrierTokens.Descriptor).Scope);
+    }
+
+    [Fact]
+    public void A_token_endpoint_must_be_absolute_and_http_s_and_the_message_never_shows_the_secret()
+    {
+        PeddlerClientOptions relative = Valid();
+        relative.TokenEndpoint = new Uri(Fake.Secret + "/oauth/token", UriKind.Relative);
+        var ex = Assert.Throws<ArgumentException>(() => PeddlerRequestSettings.From(relative, CarrierTokens.Descriptor));
+        Assert.Equal("CarrierTokens: PeddlerClientOptions.TokenEndpoint must be an absolute URI; '***/oauth/token' is relative. (Parameter 'options')", ex.Message);
+
+        PeddlerClientOptions ftp = Valid();
+        ftp.TokenEndpoint = new Uri("ftp://alphadev-api.peddler.com/oauth/token");
+        ex = Assert.Throws<ArgumentException>(() => PeddlerRequestSettings.From(ftp, CarrierTokens.Descriptor));
+        Assert.Equal("CarrierTokens: PeddlerClientOptions.TokenEndpoint must be an http(s) URI; its scheme is 'ftp'. (Parameter 'options')", ex.Message);
+
+        PeddlerClientOptions loopback = Valid();
+        loopback.TokenEndpoint = new Uri("http://127.0.0.1:5000/oauth/token");
+        Assert.Equal(loopback.TokenEndpoint, PeddlerRequestSettings.From(loopback, CarrierTokens.Descriptor).TokenEndpoint);
     }
 }
