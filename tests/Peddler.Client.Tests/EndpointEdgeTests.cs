@@ -76,14 +76,10 @@ public sealed class EndpointEdgeTests
         var tokens = PeddlerClientFactory.Create<CarrierTokens>(env.Http, options, logs, time);
 
         Task<PeddlerAccessToken> call = tokens.GetTokenAsync().AsTask();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!call.IsCompleted && waited.Elapsed < Clients.Patience)
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromMilliseconds(250));
-        }
-
-        await call;
+        // Until the retry reaches the server (the first attempt timed out); then no more steps, so the
+        // retry's own one-second timeout cannot end it while its answer is on the way.
+        Assert.True(await Clients.AdvanceUntilAsync(time, () => env.Server.TokenRequestCount >= 2, TimeSpan.FromMilliseconds(250)));
+        await call.WaitAsync(Clients.Patience);
         var retried = Assert.Single(logs.Records, r => r.Id.Id == 2);
         Assert.Contains("failed (timeout): no answer within the attempt timeout of 00:00:01; retrying in 00:00:00", retried.Message, StringComparison.Ordinal);
         Assert.Equal(2, env.Server.TokenRequestCount);

@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Peddler.Caching;
-using Peddler.Diagnostics;
 using Xunit;
 
 namespace Peddler.Client.Tests;
@@ -55,10 +54,10 @@ public sealed class FleetInvalidationTests
         new(Create(env, fleet, CarrierTokens.Descriptor));
 
     private static PeddlerTokenProvider Create(TestEnvironment env, PeddlerSharedTokenCache fleet, PeddlerClientDescriptor descriptor) =>
-        new(env.Http, null, env.Options(), descriptor, null, s => new PeddlerClientDiagnostics(descriptor.ClientName, s.TokenEndpoint, null, null), fleet);
+        Clients.Provider(env.Http, env.Options(), descriptor, fleet: fleet);
 
     /// <summary>A fleet cache that asks the endpoint every time and records its subscribers.</summary>
-    private sealed class RecordingCache : PeddlerSharedTokenCache
+    private sealed class RecordingCache : PassThroughFleet
     {
         private readonly List<Subscription> _subscriptions = [];
 
@@ -72,11 +71,6 @@ public sealed class FleetInvalidationTests
                 }
             }
         }
-
-        public override Task<PeddlerAccessToken> GetOrRequestAsync(PeddlerTokenCacheContext context, Func<CancellationToken, Task<PeddlerAccessToken>> requestToken, CancellationToken cancellationToken) =>
-            requestToken(cancellationToken);
-
-        public override Task InvalidateAsync(PeddlerTokenCacheContext context, PeddlerAccessToken token, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override IDisposable? Subscribe(string clientName, Action<string> tokenInvalidated)
         {

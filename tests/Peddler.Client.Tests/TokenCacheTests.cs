@@ -49,7 +49,7 @@ public sealed class TokenCacheTests
         }
     }
 
-    private static async Task<Setup> StartAsync(string secret = Fake.Secret, string? carrier = Fake.Carrier, PeddlerClientDescriptor? descriptor = null)
+    private static async Task<Setup> StartAsync(string secret = Fake.Secret, string? carrier = Fake.Carrier, PeddlerClientDescriptor? descriptor = null, Action<PeddlerClientOptions>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
         TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time, tokenLifetime: Lifetime, carrier: carrier);
@@ -61,14 +61,8 @@ public sealed class TokenCacheTests
 
         // One attempt per acquisition: retry delays would wait on the fake clock.
         options.MaxRetries = 0;
-        var provider = new PeddlerTokenProvider(
-            env.Http,
-            createHttpClient: null,
-            options,
-            described,
-            time,
-            settings => new PeddlerClientDiagnostics(described.ClientName, settings.TokenEndpoint, logs.CreateLogger("Peddler.Client." + described.ClientName), instruments),
-            sharedCache: null);
+        configure?.Invoke(options);
+        PeddlerTokenProvider provider = Clients.Provider(env.Http, options, described, time, logs.CreateLogger("Peddler.Client." + described.ClientName), instruments);
         return new Setup { Env = env, Time = time, Provider = provider, Logs = logs, Meters = meters };
     }
 
@@ -225,7 +219,12 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task A_refresh_asked_for_a_token_already_replaced_is_not_needed_and_one_in_flight_is_joined()
     {
-        await using Setup s = await StartAsync();
+        // No client timeout the stepped clock below could reach: only the server's delay ends the request.
+        await using Setup s = await StartAsync(configure: o =>
+        {
+            o.AttemptTimeout = Timeout.InfiniteTimeSpan;
+            o.Timeout = TimeSpan.FromDays(1);
+        });
         await s.Provider.GetTokenAsync();
         CacheEntry old = s.Cache.Current!;
         s.Provider.InvalidateToken();
@@ -237,22 +236,14 @@ public sealed class TokenCacheTests
         Assert.Equal(TimeSpan.Zero, heldBack);
         Assert.Equal(2, s.Requests);
 
-        // A slow endpoint (10 s on the fake clock, under the 20 s attempt timeout): the first
-        // refresh starts a request, the second joins it.
+        // A slow endpoint (10 s on the fake clock): the first refresh starts a request, the second joins it.
         s.Env.Server.Faults.Enqueue(PeddlerFault.Delay(TimeSpan.FromSeconds(10)));
         CacheEntry current = s.Cache.Current!;
         Assert.Equal(RefreshStart.Running, s.Cache.TryStartRefresh(current, CancellationToken.None, out Task<PeddlerAccessToken> first, out bool firstJoined, out _));
         Assert.Equal(RefreshStart.Running, s.Cache.TryStartRefresh(current, CancellationToken.None, out Task<PeddlerAccessToken> second, out bool secondJoined, out _));
         Assert.False(firstJoined);
         Assert.True(secondJoined);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!first.IsCompleted && waited.Elapsed < Clients.Patience)
-        {
-            // The server's delay starts when the request arrives: step the clock until it has passed.
-            await Task.Delay(5);
-            s.Time.Advance(TimeSpan.FromSeconds(1));
-        }
-
+        Assert.True(await Clients.AdvanceUntilAsync(s.Time, () => first.IsCompleted, TimeSpan.FromSeconds(1)));
         Assert.Same(await first, await second);
         Assert.Equal(3, s.Requests);
     }
