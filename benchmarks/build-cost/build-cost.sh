@@ -6,27 +6,37 @@
 #   benchmarks/build-cost/build-cost.sh [--files 2000] [--clients 200] [--methods 20] [--runs 3]
 #                                       [--sdk console|web] [--variants "with"]
 #                                       [--feed DIR --version V] [--work DIR] [--max-ratio R]
-#                                       [--compiler-server on|off]
+#                                       [--compiler-server on|off] [--run-analyzers true|false]
+#                                       [--remove-analyzers PREFIX]
 #
 # --sdk web makes the same project a Microsoft.NET.Sdk.Web one (with a minimal Program.cs, in
 # both projects); the default is a Microsoft.NET.Sdk library, as in the independent measurement.
 # --variants lists the project shapes built against the baseline ("without"), one after the
 # other in each run, so that every shape sees the same load; each is reported as a ratio to it:
 #   with          the PackageReference and [PeddlerClient] on the first --clients classes
-#   noanalyzers   the PackageReference with ExcludeAssets="analyzers" (no generator, no analyzers)
+#   noanalyzers   the PackageReference, and Peddler's analyzer assemblies (generator, analyzers, code
+#                 fixes) removed from the compilation by a target: no generator, no analyzers.
+#                 (ExcludeAssets="analyzers" would not do it: the .NET SDK passes a package's
+#                 analyzers to the compiler whatever its ExcludeAssets say, dotnet/sdk#1212.)
 #   noattributes  the PackageReference, no [PeddlerClient] (generator finds nothing to generate)
 #   nobuild       "with", and ExcludeAssets="build;buildTransitive" (no build/Peddler.Generators.props)
 #   deps          no Peddler package: only the Microsoft.Extensions.* packages it depends on
 #                 (the versions of the packed nuspec's group for net10.0)
 #   nodepgen      "with", and the dependencies' own analyzers/generators removed before compiling
 #   generated     "noanalyzers", plus the sources the generator writes for "with" as plain files:
-#                 what compiling the generated code costs, without running the generator
+#                 what compiling the generated code costs, without running Peddler's generator
 # A variant may name another version of the package in the same feed, as in "with with@0.1.0-b2"
 # (before and after a change, alternated in the same run). --max-ratio applies to the first variant.
 #
 # Without --feed, packs src/Peddler.Client (the Peddler.Generators package: runtime, generator,
 # analyzers) into a temporary feed first. --max-ratio makes the script exit 1 above that ratio
 # (used by the CI smoke run, which is tiny: its ratio is noise and only proves the script works).
+#
+# --run-analyzers false builds every project (the baseline too) with RunAnalyzers=false: no
+# analyzer of any package or of the SDK runs (generators still do). --remove-analyzers PREFIX
+# removes from every project's compilation the analyzer assemblies whose file name starts with
+# PREFIX (e.g. Microsoft.AspNetCore: the ASP.NET Core analyzers of a web project). Both show how
+# much of a variant's cost is other analyzers' work on the code it adds.
 #
 # --compiler-server: whether csc runs in the shared compiler server (VBCSCompiler, the .NET SDK's
 # default: "on") or as a new process per build ("off", what UseSharedCompilation=false in the
@@ -37,6 +47,7 @@
 set -euo pipefail
 
 files=2000 clients=200 methods=20 runs=3 feed="" version="" work="" max_ratio="" sdk=console variants=with
+run_analyzers="" remove_analyzers=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2 ;;
@@ -49,6 +60,10 @@ while [ $# -gt 0 ]; do
     --max-ratio) max_ratio=$2; shift 2 ;;
     --sdk) sdk=$2; shift 2 ;;
     --variants) variants=$2; shift 2 ;;
+    --run-analyzers)
+      case "$2" in true|false) run_analyzers=$2 ;; *) echo "--run-analyzers is true or false" >&2; exit 2 ;; esac
+      shift 2 ;;
+    --remove-analyzers) remove_analyzers=$2; shift 2 ;;
     --compiler-server)
       case "$2" in
         on) export UseSharedCompilation=true ;;
@@ -110,11 +125,11 @@ generate() { # $1 = directory, $2 = a variant (see above) or without
   </packageSources>
 </configuration>
 XML
-  local package="<PackageReference Include=\"Peddler.Generators\" Version=\"$version\"" reference="" extra=""
+  local package="<PackageReference Include=\"Peddler.Generators\" Version=\"$version\"" reference="" extra="" drop_peddler=false
   case "$mode" in
     without) ;;
     with) reference="$package />"; annotate=with ;;
-    noanalyzers|generated) reference="$package ExcludeAssets=\"analyzers\" />" ;;
+    noanalyzers|generated) reference="$package />"; drop_peddler=true ;;
     noattributes) reference="$package />" ;;
     nobuild) reference="$package ExcludeAssets=\"build;buildTransitive\" />"; annotate=with ;;
     deps) reference=$(dependency_references "$version")
@@ -131,6 +146,23 @@ XML
     *) echo "unknown variant: $mode" >&2; exit 2 ;;
   esac
   [ -n "$reference" ] && reference="<ItemGroup>$reference</ItemGroup>"
+  # Analyzer items to drop before compiling: Peddler's own (noanalyzers, generated) and --remove-analyzers.
+  local drop=""
+  [ "$drop_peddler" = true ] && drop="'%(Analyzer.NuGetPackageId)' == 'Peddler.Generators'"
+  if [ -n "$remove_analyzers" ]; then
+    [ -n "$drop" ] && drop+=" Or "
+    drop+="\$([System.String]::Copy('%(Analyzer.Filename)').StartsWith('$remove_analyzers'))"
+  fi
+  if [ -n "$drop" ]; then
+    extra+="
+  <Target Name=\"BuildCostRemoveAnalyzers\" BeforeTargets=\"CoreCompile\" AfterTargets=\"ResolveTargetingPackAssets\">
+    <ItemGroup>
+      <Analyzer Remove=\"@(Analyzer)\" Condition=\"$drop\" />
+    </ItemGroup>
+  </Target>"
+  fi
+  [ -n "$run_analyzers" ] && extra+="
+  <PropertyGroup><RunAnalyzers>$run_analyzers</RunAnalyzers></PropertyGroup>"
   if [ "$sdk" = web ]; then
     printf '%s\n' 'var app = WebApplication.CreateBuilder(args).Build();' 'app.Run();' >"$dir/Program.cs"
   fi
@@ -223,6 +255,8 @@ done
 m_without=$(median ${times[without]})
 echo "sdk=$sdk files=$files clients=$clients methods/file=$methods runs=$runs package=$version"
 echo "compiler server: $([ "${UseSharedCompilation:-true}" = false ] && echo "off (a new csc process per build)" || echo "on (VBCSCompiler)")"
+[ -n "$run_analyzers" ] && echo "every project: RunAnalyzers=$run_analyzers"
+[ -n "$remove_analyzers" ] && echo "every project: analyzer assemblies $remove_analyzers* removed"
 echo "median without package: $m_without s"
 first_ratio=""
 for v in "${shapes[@]}"; do
