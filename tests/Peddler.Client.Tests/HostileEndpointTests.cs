@@ -210,14 +210,23 @@ public class HostileEndpointTests
     [Fact]
     public async Task A_hung_attempt_is_abandoned_after_AttemptTimeout_and_retried()
     {
-        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        await using TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time);
         env.Server.Faults.Enqueue(PeddlerFault.NeverAnswer());
-        PeddlerClientOptions options = env.Options();
+        PeddlerClientOptions options = NoBackOff(env.Options());
         options.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-        var tokens = new CarrierTokens(env.Http, options);
+        var tokens = new CarrierTokens(env.Http, options, time);
 
-        PeddlerAccessToken token = await tokens.GetTokenAsync();
+        // The attempt's timer runs on the client's clock: once the server holds the hung request,
+        // one tick short of the attempt timeout changes nothing, the timeout itself abandons it.
+        Task<PeddlerAccessToken> call = tokens.GetTokenAsync().AsTask();
+        Assert.True(await Clients.UntilAsync(() => env.Server.TokenRequestCount == 1));
+        time.Advance(options.AttemptTimeout - TimeSpan.FromTicks(1));
+        Assert.False(call.IsCompleted);
+        Assert.Equal(1, env.Server.TokenRequestCount);
+        time.Advance(TimeSpan.FromTicks(1));
 
+        PeddlerAccessToken token = await call.WaitAsync(Clients.Patience);
         Assert.False(string.IsNullOrEmpty(token.AccessToken));
         Assert.Equal(2, env.Server.TokenRequestCount);
     }
@@ -225,20 +234,36 @@ public class HostileEndpointTests
     [Fact]
     public async Task An_endpoint_that_never_answers_is_a_PeddlerException_after_the_retries()
     {
-        await using TestEnvironment env = await TestEnvironment.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        await using TestEnvironment env = await TestEnvironment.StartAsync(serverTime: time);
         env.Server.Faults.Enqueue(PeddlerFault.NeverAnswer(), count: 10);
-        PeddlerClientOptions options = env.Options();
-        // Long enough for each attempt's request to reach the server on a loaded 2-core CI machine
-        // (200 ms once let the third attempt time out before the server had counted it).
+        PeddlerClientOptions options = NoBackOff(env.Options());
         options.AttemptTimeout = TimeSpan.FromSeconds(1);
         options.MaxRetries = 2;
-        var tokens = PeddlerClientFactory.Create<CarrierTokens>(options);
+        var tokens = PeddlerClientFactory.Create<CarrierTokens>(options, timeProvider: time);
 
-        var ex = await Assert.ThrowsAsync<PeddlerException>(async () => await tokens.GetTokenAsync());
+        // Each attempt is abandoned only when the clock passes its timeout, and only after the
+        // server holds it, so a slow machine cannot make an attempt time out before it was sent.
+        Task<PeddlerAccessToken> call = tokens.GetTokenAsync().AsTask();
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            Assert.True(await Clients.UntilAsync(() => env.Server.TokenRequestCount == attempt), $"attempt {attempt} did not reach the server");
+            Assert.False(call.IsCompleted);
+            time.Advance(options.AttemptTimeout);
+        }
 
+        var ex = await Assert.ThrowsAsync<PeddlerException>(() => call.WaitAsync(Clients.Patience));
         Assert.Null(ex.StatusCode);
         Assert.Contains("attempt timeout", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, env.Server.TokenRequestCount);
+    }
+
+    /// <summary>Retries at once: the tests above step the clock only for the attempt timeouts.</summary>
+    private static PeddlerClientOptions NoBackOff(PeddlerClientOptions options)
+    {
+        options.RetryBaseDelay = TimeSpan.Zero;
+        options.MaxRetryDelay = TimeSpan.Zero;
+        return options;
     }
 
     [Fact]
