@@ -76,9 +76,11 @@ public sealed class EndpointEdgeTests
         var tokens = PeddlerClientFactory.Create<CarrierTokens>(env.Http, options, logs, time);
 
         Task<PeddlerAccessToken> call = tokens.GetTokenAsync().AsTask();
-        // Until the retry reaches the server (the first attempt timed out); then no more steps, so the
-        // retry's own one-second timeout cannot end it while its answer is on the way.
-        Assert.True(await Clients.AdvanceUntilAsync(time, () => env.Server.TokenRequestCount >= 2, TimeSpan.FromMilliseconds(250)));
+        // One step, once the server holds the first attempt: exactly its timeout. The retry is then
+        // answered with no further step, so its own one-second timeout cannot end it (stepping until
+        // the retry arrived once moved the clock past it on a loaded machine).
+        Assert.True(await Clients.UntilAsync(() => env.Server.TokenRequestCount == 1));
+        time.Advance(options.AttemptTimeout);
         await call.WaitAsync(Clients.Patience);
         var retried = Assert.Single(logs.Records, r => r.Id.Id == 2);
         Assert.Contains("failed (timeout): no answer within the attempt timeout of 00:00:01; retrying in 00:00:00", retried.Message, StringComparison.Ordinal);
